@@ -1,0 +1,49 @@
+# Makefile - top-level build driver
+#
+# On first use this generates the per-directory Makefiles through
+# Makefile.init (which runs makedefs); after that it builds through them.
+# To change the build options: make makefiles CCARGS='...' AUXLIBS='...'.
+#
+# Targets: all (default), test, unit-test, system-test, install, clean, tidy.
+
+SHELL = /bin/sh
+
+# Libraries first, in dependency order, then programs.
+LIB_DIRS = src/util
+PROG_DIRS =
+DIRS = $(LIB_DIRS) $(PROG_DIRS)
+
+PYTEST = /usr/bin/python3 -m pytest
+
+all:
+	@$(MAKE) -s -f Makefile.init update
+	@set -e; for d in $(DIRS); do $(MAKE) -C $$d all; done
+
+makefiles Makefiles:
+	$(MAKE) -f Makefile.init makefiles
+
+test: all
+	@sh tests/run-all
+
+unit-test: all
+	@sh tests/run-unit
+
+system-test: all
+	@sh tests/run-system
+
+install: all
+	sh postfix-install
+
+check-banned:
+	@sh tests/check-banned
+
+clean:
+	@for d in $(DIRS); do [ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true
+	rm -rf bin libexec lib
+
+tidy: clean
+	rm -f makedefs.out src/*/Makefile
+	rm -rf tests/__pycache__ tests/.pytest_cache .pytest_cache
+
+.PHONY: all makefiles Makefiles test unit-test system-test install \
+	check-banned clean tidy
