@@ -1,0 +1,108 @@
+/*
+ * param.h - the parameter registry
+ *
+ * Every parameter the project honours is declared once, in a group table
+ * (params_global.c, later params_smtpd.c, ...), with its name, type,
+ * Postfix 3.7 default and limits. postconf -d prints from these tables;
+ * postconf(5) is generated from them; main.cf names that no table knows
+ * draw the "unused parameter" warning.
+ *
+ * A C variable is named after its parameter: smtpd_banner is
+ * var_smtpd_banner. Variables are valid only after mainconf_load() (or
+ * the service skeleton) has run.
+ */
+
+#ifndef PARAM_H
+#define PARAM_H
+
+#include "sysdeps.h"
+
+struct STRBUF;
+
+/* Parameter types. */
+#define PARAM_T_STR	1	/* char *: expanded ($name) at load time */
+#define PARAM_T_RAW	2	/* char *: stored unexpanded (e.g. ${user}) */
+#define PARAM_T_INT	3	/* int */
+#define PARAM_T_LONG	4	/* long */
+#define PARAM_T_BOOL	5	/* int, 0 or 1; yes/no/true/false */
+#define PARAM_T_TIME	6	/* int seconds; "10s", "5m", "1h", "2d", "1w" */
+#define PARAM_T_SIZE	7	/* long bytes (postconf shows plain numbers) */
+
+/* Flags. */
+#define PARAM_F_DYNAMIC	(1 << 0)	/* default computed by defval_fn */
+#define PARAM_F_READONLY (1 << 1)	/* not settable in main.cf (version...) */
+
+typedef struct PARAM_DEF {
+	const char *name;
+	int     type;
+	const char *defval;	/* exactly as postconf -d prints it */
+	const char *(*defval_fn)(void);	/* PARAM_F_DYNAMIC default */
+	void   *var;		/* char **, int *, or long * */
+	long    min;		/* numbers: smallest; strings: shortest */
+	long    max;		/* numbers: largest; strings: longest; 0 none */
+	int     flags;
+} PARAM_DEF;
+
+/*
+ * Table entries. Numeric defaults are written as C literals and
+ * stringified, so the table holds one spelling of each default. A TIME
+ * default carries its unit ("300s", "5d"); that unit is also the unit of
+ * a value without one, as in Postfix.
+ */
+#define PARAM_STR(n, d, v, mn, mx) \
+	{ (n), PARAM_T_STR, (d), 0, (void *) (v), (mn), (mx), 0 }
+#define PARAM_RAW(n, d, v, mn, mx) \
+	{ (n), PARAM_T_RAW, (d), 0, (void *) (v), (mn), (mx), 0 }
+#define PARAM_INT(n, d, v, mn, mx) \
+	{ (n), PARAM_T_INT, #d, 0, (void *) (v), (mn), (mx), 0 }
+#define PARAM_LONG(n, d, v, mn, mx) \
+	{ (n), PARAM_T_LONG, #d, 0, (void *) (v), (mn), (mx), 0 }
+#define PARAM_SIZE(n, d, v, mn, mx) \
+	{ (n), PARAM_T_SIZE, #d, 0, (void *) (v), (mn), (mx), 0 }
+#define PARAM_BOOL(n, d, v) \
+	{ (n), PARAM_T_BOOL, (d) ? "yes" : "no", 0, (void *) (v), 0, 1, 0 }
+#define PARAM_TIME(n, d, v, mn, mx) \
+	{ (n), PARAM_T_TIME, (d), 0, (void *) (v), (mn), (mx), 0 }
+#define PARAM_FN(n, t, fn, v, mn, mx) \
+	{ (n), (t), 0, (fn), (void *) (v), (mn), (mx), PARAM_F_DYNAMIC }
+#define PARAM_END	{ 0, 0, 0, 0, 0, 0, 0, 0 }
+
+/*
+ * Groups: a program loads the groups it uses (a bit mask). Each later
+ * component adds its bit and table here and in param_groups[].
+ */
+#define PARAM_GROUP_GLOBAL	(1 << 0)
+#define PARAM_GROUP_ALL		(~0)
+
+typedef struct PARAM_GROUP {
+	int     bit;
+	const char *name;
+	const PARAM_DEF *table;
+} PARAM_GROUP;
+
+extern const PARAM_GROUP param_groups[];	/* ends with table == NULL */
+
+extern const PARAM_DEF params_global[];
+
+/* The definition of a parameter, or NULL for an unknown name. */
+extern const PARAM_DEF *param_find(const char *name);
+
+/* The default value text (calls defval_fn when dynamic). */
+extern const char *param_default(const PARAM_DEF *def);
+
+/*
+ * Converts text (already $expanded) to the parameter's type, checks the
+ * limits and stores it in *def->var. Returns 0, or -1 with Postfix's
+ * wording in why ("bad numerical configuration: name = value", ...).
+ */
+extern int param_store(const PARAM_DEF *def, const char *value,
+		       struct STRBUF *why);
+
+/* Time value to seconds with default unit; 0 or -1. */
+extern int param_parse_time(const char *value, int def_unit, long *result);
+
+/* Calls fn for every known parameter, sorted by name. */
+typedef void (*PARAM_WALK_FN)(const PARAM_DEF *def, void *context);
+extern void param_walk(PARAM_WALK_FN fn, void *context);
+
+#endif
