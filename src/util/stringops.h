@@ -2,7 +2,7 @@
  * stringops.h - small string operations: tokens, case, trimming, numbers
  *
  * The token functions split a writable buffer in place and advance a
- * cursor, replacing the banned strtok(). parse_long() replaces atoi():
+ * cursor, replacing the banned strtok. parse_long replaces atoi:
  * the whole string must be a number within the given range.
  */
 
