@@ -203,6 +203,8 @@ log_error(const char *fmt, ...)
 
 /* log_vfatal - run the cleanup hook once, then exit */
 
+static NORETURN log_vfatal(int status, const char *fmt, va_list ap) PRINTFLIKE(2, 0);
+
 static NORETURN
 log_vfatal(int status, const char *fmt, va_list ap)
 {
