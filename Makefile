@@ -9,8 +9,8 @@
 SHELL = /bin/sh
 
 # Libraries first, in dependency order, then programs.
-LIB_DIRS = src/util
-PROG_DIRS =
+LIB_DIRS = src/util src/global src/master
+PROG_DIRS = src/postconf src/postmap src/postalias
 DIRS = $(LIB_DIRS) $(PROG_DIRS)
 
 PYTEST = /usr/bin/python3 -m pytest

@@ -30,7 +30,7 @@ struct STRBUF;
 
 /* Flags. */
 #define PARAM_F_DYNAMIC	(1 << 0)	/* default computed by defval_fn */
-#define PARAM_F_READONLY (1 << 1)	/* not settable in main.cf (version...) */
+#define PARAM_F_READONLY (1 << 1)	/* not settable in main.cf (process_id...) */
 
 typedef struct PARAM_DEF {
 	const char *name;
@@ -65,6 +65,24 @@ typedef struct PARAM_DEF {
 	{ (n), PARAM_T_TIME, (d), 0, (void *) (v), (mn), (mx), 0 }
 #define PARAM_FN(n, t, fn, v, mn, mx) \
 	{ (n), (t), 0, (fn), (void *) (v), (mn), (mx), PARAM_F_DYNAMIC }
+
+/*
+ * A boolean whose default is an expression, as Postfix writes some
+ * (smtputf8_enable = ${{$compatibility_level} <level {1} ? {no} : {yes}}).
+ */
+#define PARAM_NBOOL(n, d, v) \
+	{ (n), PARAM_T_BOOL, (d), 0, (void *) (v), 0, 1, 0 }
+
+/*
+ * Read-only parameters (process_id, process_name, service_name): the
+ * program sets them itself; main.cf and master.cf settings are ignored,
+ * and postconf warns about them, as Postfix does.
+ */
+#define PARAM_STR_RO(n, d, v) \
+	{ (n), PARAM_T_STR, (d), 0, (void *) (v), 0, 0, PARAM_F_READONLY }
+#define PARAM_FN_RO(n, t, fn, v) \
+	{ (n), (t), 0, (fn), (void *) (v), 0, 0, \
+	  PARAM_F_DYNAMIC | PARAM_F_READONLY }
 #define PARAM_END	{ 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /*
@@ -94,15 +112,30 @@ extern const char *param_default(const PARAM_DEF *def);
  * Converts text (already $expanded) to the parameter's type, checks the
  * limits and stores it in *def->var. Returns 0, or -1 with Postfix's
  * wording in why ("bad numerical configuration: name = value", ...).
+ * A string variable gets a copy; the previous copy is freed, so only
+ * param_store() may assign string variables.
  */
 extern int param_store(const PARAM_DEF *def, const char *value,
 		       struct STRBUF *why);
 
-/* Time value to seconds with default unit; 0 or -1. */
+/*
+ * Time value to seconds: digits and an optional unit (s m h d w; the
+ * default unit when there is none). 0, or -1 for a malformed,
+ * negative or too large (more than INT_MAX seconds) value.
+ */
 extern int param_parse_time(const char *value, int def_unit, long *result);
+
+/*
+ * The unit of a TIME value without one: the letter that ends the
+ * default ("300s", "${stress?{10}:{300}}s"); 's' when there is none.
+ */
+extern int param_time_unit(const PARAM_DEF *def);
 
 /* Calls fn for every known parameter, sorted by name. */
 typedef void (*PARAM_WALK_FN)(const PARAM_DEF *def, void *context);
 extern void param_walk(PARAM_WALK_FN fn, void *context);
+
+/* Number of known parameters (all groups). */
+extern size_t param_count(void);
 
 #endif

@@ -20,6 +20,7 @@
 #define PCF_EDIT	(1 << 5)	/* -e: edit */
 #define PCF_COMMENT_OUT	(1 << 6)	/* -#: comment out */
 #define PCF_REMOVE	(1 << 7)	/* -X: remove */
+#define PCF_HIDE_VALUE	(1 << 8)	/* -H: name only */
 
 /* Which master.cf mode was selected. */
 #define PCF_MODE_MASTER_ENTRY	'M'	/* -M: whole service entries */
