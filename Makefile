@@ -37,6 +37,10 @@ install: all
 check-banned:
 	@sh tests/check-banned
 
+# html/ holds the man pages rendered by mandoc; regenerate after editing man/.
+html:
+	@sh tools/manhtml
+
 clean:
 	@for d in $(DIRS); do [ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true
 	rm -rf bin libexec lib
@@ -46,4 +50,4 @@ tidy: clean
 	rm -rf tests/__pycache__ tests/.pytest_cache .pytest_cache
 
 .PHONY: all makefiles Makefiles test unit-test system-test install \
-	check-banned clean tidy
+	check-banned html clean tidy

@@ -4,9 +4,6 @@
  * The parameter registry, main.cf and postconf look names up often and
  * in bulk, so they share this small open-addressing table. The table
  * owns copies of the names; the values belong to the caller.
- *
- * XXX This is generic code and belongs in src/util; it lives here until
- * util gets a hash table of its own.
  */
 
 #ifndef NAMETAB_H
