@@ -437,6 +437,29 @@ map_pattern_keyword(const char *text, const char *word)
 	return 0;
 }
 
+/* map_pattern_endif - the ENDIF line of regexp and pcre tables */
+
+int
+map_pattern_endif(const char *text, MAP_PATTERN_LIST *list,
+		  const MAP_PATTERN_WHERE *where, STRBUF *why)
+{
+	size_t	len;
+
+	if ((len = map_pattern_keyword(text, "endif")) == 0)
+		return 0;
+	if (map_pattern_list_depth(list) == 0) {
+		strbuf_set(why, "ENDIF without matching IF");
+		return -1;
+	}
+	for (text += len; isspace((unsigned char) *text); text++)
+		 /* void */ ;
+	if (*text)
+		map_pattern_warn(where, "ignoring extra text after ENDIF");
+	(void) map_pattern_list_add(list, MAP_PATTERN_OP_ENDIF, 1,
+				    where->lineno, NULL);
+	return 1;
+}
+
 /* map_pattern_get_delimited - parse "!/pattern/flags" */
 
 int

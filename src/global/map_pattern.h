@@ -148,6 +148,15 @@ extern int map_pattern_load(const char *type, const char *name,
  */
 extern size_t map_pattern_keyword(const char *text, const char *word);
 
+/*
+ * The regexp/pcre form of "endif": when text is an ENDIF line, checks
+ * the nesting, warns about trailing text and adds the ENDIF rule.
+ * Returns 0 when text is not an ENDIF, 1 when it was handled, -1 with
+ * the reason in why.
+ */
+extern int map_pattern_endif(const char *text, MAP_PATTERN_LIST *list,
+			     const MAP_PATTERN_WHERE *where, struct STRBUF *why);
+
 /* A delimited pattern: "!/pattern/flags". */
 typedef struct MAP_PATTERN_DELIM {
 	int	match;		/* 0 after an odd number of '!' */

@@ -204,18 +204,11 @@ bad_subst:
 		return 0;
 	}
 
-	if ((len = map_pattern_keyword(p, "endif")) != 0) {
-		if (map_pattern_list_depth(list) == 0) {
-			strbuf_set(why, "ENDIF without matching IF");
-			return -1;
-		}
-		for (p += len; isspace((unsigned char) *p); p++)
-			 /* void */ ;
-		if (*p)
-			map_pattern_warn(where, "ignoring extra text after ENDIF");
-		(void) map_pattern_list_add(list, MAP_PATTERN_OP_ENDIF, 1,
-					    where->lineno, NULL);
+	switch (map_pattern_endif(p, list, where, why)) {
+	case 1:
 		return 0;
+	case -1:
+		return -1;
 	}
 
 	strbuf_set(why, "unrecognized request");
