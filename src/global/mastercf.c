@@ -648,8 +648,9 @@ mcf_finish(MASTERCF *mcf, MASTERCF_ENTRY *ent, STRBUF *logical, int flags,
 		/* readllines() skips such text with this warning. */
 		if ((flags & (MASTERCF_FLAG_EDIT | MASTERCF_FLAG_QUIET)) == 0)
 			log_warn("%s: logical line must not start with "
-				 "whitespace: \"%s\"",
-				 mcf->path, ent->text);
+				 "whitespace: \"%.30s%s\"",
+				 mcf->path, ent->text,
+				 strlen(ent->text) > 30 ? "..." : "");
 		return 0;
 	}
 	if (flags & MASTERCF_FLAG_EDIT) {

@@ -7,9 +7,10 @@
 
 #include "sysdeps.h"
 
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdint.h>
+/* cmocka.h needs the two above. */
+#include <cmocka.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -400,8 +401,21 @@ test_read(void **state)
 	assert_non_null(mcf);
 	assert_non_null(
 	    strstr(strbuf_str(warnings), "whitespace: \"  stray\""));
+
 	assert_non_null(strstr(strbuf_str(warnings),
 			       "master.cf: missing '}' in \"{a -o {b}\""));
+
+	/* Long text is cut at 30 characters, as Postfix does. */
+	mastercf_free(mcf);
+	write_file(
+	    path,
+	    "  this stray text is longer than thirty\nsvc unix - n n - 0 x\n");
+	strbuf_reset(warnings);
+	mcf = mastercf_read(path, why);
+	assert_non_null(mcf);
+	assert_non_null(
+	    strstr(strbuf_str(warnings),
+		   "whitespace: \"  this stray text is longer th...\""));
 	mastercf_free(mcf);
 
 	xfree(path);

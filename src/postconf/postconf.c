@@ -412,6 +412,7 @@ main(int argc, char **argv)
 		strbuf_append_str(pcf_out, "flock\nfcntl\ndotlock\n");
 	} else if ((opts & OPT_MASTER) && !(opts & OPT_EDITS)) {
 		/* master.cf values may refer to main.cf: read it first. */
+		pcf_master_quiet();
 		pcf_read_main(overrides);
 		pcf_flush();
 		status = pcf_master_main(pcf_master_mode(opts), pcf_flags(opts),

@@ -35,6 +35,12 @@ extern void pcf_show_main(int flags, int classes, char **names);
  */
 extern void pcf_flag_unused_master(void);
 
+/*
+ * Reads master.cf without warnings from now on. The -M, -F and -P
+ * modes read it themselves and report its problems once.
+ */
+extern void pcf_master_quiet(void);
+
 /* Edits main.cf: -e name=value, -# name, -X name (PCF_EDIT etc.). */
 extern void pcf_edit_main(int flags, char **args);
 

@@ -244,6 +244,16 @@ pcf_register_service(const char *service, const char *command)
 	strbuf_free(&defval);
 }
 
+static int pcf_master_flags;		/* mastercf_read_flags() flags */
+
+/* pcf_master_quiet - leave master.cf warnings to the -M/-F/-P code */
+
+void
+pcf_master_quiet(void)
+{
+	pcf_master_flags = MASTERCF_FLAG_QUIET;
+}
+
 /* pcf_read_master - master.cf: a missing file is a warning */
 
 static void
@@ -265,7 +275,7 @@ pcf_read_master(void)
 		return;
 	}
 	fclose(fp);
-	if ((pcf_mcf = mastercf_read(path, why)) == NULL)
+	if ((pcf_mcf = mastercf_read_flags(path, pcf_master_flags, why)) == NULL)
 		log_fatal("%s", strbuf_str(why));
 	for (ent = pcf_mcf->head; ent; ent = ent->next)
 		if (ent->is_service)
