@@ -10,7 +10,7 @@ SHELL = /bin/sh
 
 # Libraries first, in dependency order, then programs.
 LIB_DIRS = src/util src/global src/master
-PROG_DIRS = src/postconf src/postmap src/postalias
+PROG_DIRS = src/postconf src/postmap src/postalias src/postfix src/postlogd src/postlog
 DIRS = $(LIB_DIRS) $(PROG_DIRS)
 
 PYTEST = /usr/bin/python3 -m pytest
@@ -36,6 +36,13 @@ install: all
 
 check-banned:
 	@sh tests/check-banned
+
+# Builds the libFuzzer targets with clang and runs each for FUZZ_SECONDS.
+fuzz:
+	@$(MAKE) -s -f Makefile.init update
+	@FUZZ_SECONDS="$(FUZZ_SECONDS)" sh tests/run-fuzz
+
+.PHONY: fuzz
 
 # html/ holds the man pages rendered by mandoc; regenerate after editing man/.
 html:

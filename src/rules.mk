@@ -102,3 +102,60 @@ FORCE:
 
 -include $(LIB_SRCS:.c=.d) $(LIB_SAN_OBJS:.o=.d) \
 	$(foreach p,$(PROGS),$($(p)_SRCS:.c=.d)) $(TEST_PATHS:%=%.d)
+
+# Fuzzing ("make fuzz" at the top runs tests/run-fuzz). A directory lists
+# its libFuzzer targets in FUZZERS: each NAME_fuzz comes from NAME_fuzz.c
+# and links with the fuzz builds of TEST_LIBS plus TEST_AUXLIBS. libFuzzer
+# needs clang, so everything here is compiled with FUZZ_CC, with coverage
+# instrumentation and the sanitizers, into .fuzz/ (the library too, as
+# .fuzz/libLIB.a): the gcc objects and archives are never touched.
+FUZZ = .fuzz
+FUZZ_CC = clang
+FUZZ_SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -g -O1 $(WARN) $(INCLUDES) $(CCARGS) $(PATHDEFS) \
+	$(FUZZ_SANFLAGS) -fsanitize=fuzzer-no-link -MMD -MP
+FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(FUZZ)/%.o)
+FUZZ_LIB_A = $(if $(LIB),$(FUZZ)/lib$(LIB).a)
+FUZZ_ARCHIVES = $(foreach l,$(TEST_LIBS),$(TOP)/src/$(l)/$(FUZZ)/lib$(l).a)
+FUZZ_PATHS = $(FUZZERS:%=$(FUZZ)/%)
+
+$(FUZZ)/%.o: %.c
+	@mkdir -p $(FUZZ)
+	$(call say,CC-FUZZ,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_LIB_A): $(FUZZ_LIB_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $(FUZZ_LIB_OBJS)
+
+# Each library's fuzz build is made by its own directory, as san-lib is.
+define fuzz_lib_rule
+$(TOP)/src/$(1)/$(FUZZ)/lib$(1).a: FORCE
+	@$$(MAKE) --no-print-directory -C $(TOP)/src/$(1) fuzz-lib
+endef
+$(foreach l,$(TEST_LIBS),$(eval $(call fuzz_lib_rule,$(l))))
+
+define fuzz_rule
+$(FUZZ)/$(1): $(FUZZ)/$(1).o $$(FUZZ_ARCHIVES)
+	$$(call say,LINK-FUZZ,$$@)
+	$(Q)$$(FUZZ_CC) $$(FUZZ_SANFLAGS) -fsanitize=fuzzer -o $$@ $(FUZZ)/$(1).o $$(FUZZ_ARCHIVES) $$(TEST_AUXLIBS) $$(AUXLIBS) $$(SYSLIBS)
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
+
+fuzz-lib: $(FUZZ_LIB_A)
+
+fuzzers: $(FUZZ_PATHS)
+
+# For tests/run-fuzz: the fuzzers of this directory, one line.
+fuzz-list:
+	@echo $(FUZZERS)
+
+fuzz-clean:
+	rm -rf $(FUZZ)
+
+clean: fuzz-clean
+
+.PHONY: fuzz-lib fuzzers fuzz-list fuzz-clean
+
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_PATHS:%=%.d)

@@ -216,8 +216,11 @@ void
 map_pattern_list_free(MAP_PATTERN_LIST *list)
 {
 	MAP_PATTERN_RULE *rule;
+	size_t	i;
 
-	for (rule = list->rules; rule < list->rules + list->count; rule++) {
+	/* An index, not a pointer: rules is NULL in an empty list. */
+	for (i = 0; i < list->count; i++) {
+		rule = list->rules + i;
 		if (rule->pattern && list->free_pattern)
 			list->free_pattern(rule->pattern);
 		map_pattern_subst_free(rule->subst);

@@ -286,6 +286,25 @@ test_walk(void **state)
 	map_pattern_list_free(&list);
 }
 
+/*
+ * test_empty - an empty table (an empty file, "{}") walks and frees
+ * cleanly; found by map_pattern_fuzz, which clang's UBSan stopped on
+ * pointer arithmetic with the NULL rule array
+ */
+
+static void
+test_empty(void **state)
+{
+	MAP_PATTERN_LIST list;
+
+	map_pattern_list_init(&list, xfree);
+	assert_null(list.rules);
+	assert_null(map_pattern_list_walk(&list, fake_match, (void *) "a"));
+	map_pattern_list_free(&list);
+	assert_null(list.rules);
+	assert_int_equal(list.count, 0);
+}
+
 static char *dir;			/* scratch directory */
 
 /* write_file - create dir/name with text; caller frees the path */
@@ -477,6 +496,7 @@ main(void)
 		cmocka_unit_test(test_keyword),
 		cmocka_unit_test(test_get_delimited),
 		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_load),
 	};
 

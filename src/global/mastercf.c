@@ -1063,6 +1063,34 @@ mcf_has_blank(const char *text)
 }
 
 /*
+ * mcf_needs_braces - would the text read back differently without braces
+ *
+ * Reading splits at white space, drops empty fields and strips one pair
+ * of braces from a field that starts with '{' (found by mastercf_fuzz:
+ * "{}" and "{{a}}" did not survive a rewrite).
+ */
+
+static int
+mcf_needs_braces(const char *text)
+{
+	return *text == 0 || *text == MCF_BRACES[0] || mcf_has_blank(text);
+}
+
+/*
+ * mcf_braced_option - an argument that looks like an option only because
+ * reading took its braces off ("{-x y}", "{-oa}"); written as it is, it
+ * would read back as other options (also found by mastercf_fuzz)
+ */
+
+static int
+mcf_braced_option(const char *arg)
+{
+	return mcf_is_option(arg)
+	    && (mcf_has_blank(arg) || (strcmp(arg, "-o") != 0
+		   && strpbrk(arg + 1, MCF_OPTS_WITH_VALUE) != NULL));
+}
+
+/*
  * mcf_format - postconf's pcf_print_master_entry() layout
  *
  * The columns go to their preferred positions with at least one space
@@ -1070,7 +1098,9 @@ mcf_has_blank(const char *text)
  * of its own, and so does whatever follows it; other words wrap at 80
  * columns. postconf does not brace the first non-option argument even
  * when it has white space (its own tests expect that); MCF_FMT_SAFE
- * braces it, so that a rewritten file means what it meant.
+ * braces every argument that needs it, so that a rewritten file means
+ * what it meant: also empty ones, ones that start with '{', and ones
+ * that were braced because they would otherwise read as options.
  */
 
 static void
@@ -1107,21 +1137,26 @@ mcf_format(const MASTERCF_ENTRY *ent, int flags, MASTERCF_EXPAND_FN expand,
 		aval = NULL;
 		need_parens = 0;
 		if (in_options) {
-			if (!mcf_is_option(arg)) {
+			if (!mcf_is_option(arg) || ((flags & MCF_FMT_SAFE)
+						    && mcf_braced_option(arg))) {
 				in_options = 0;
 				if (flags & MCF_FMT_SAFE)
-					need_parens = mcf_has_blank(arg);
+					need_parens = mcf_needs_braces(arg)
+					    || mcf_is_option(arg);
 			} else if (mcf_takes_value(arg) && field + 1 < argc) {
 				aval = argv[field + 1];
 				line_len = MCF_LINE_LIMIT;
 				if (expand != NULL && strcmp(arg, "-o") == 0)
 					aval = expand(ent, aval, context);
 				arg_len += strlen(aval) + 3;
-				if ((need_parens = mcf_has_blank(aval)) != 0)
+				need_parens = (flags & MCF_FMT_SAFE) ?
+				    mcf_needs_braces(aval) : mcf_has_blank(aval);
+				if (need_parens)
 					arg_len += 2;
 			}
 		} else {
-			need_parens = mcf_has_blank(arg);
+			need_parens = (flags & MCF_FMT_SAFE) ?
+			    mcf_needs_braces(arg) : mcf_has_blank(arg);
 		}
 		if (line_len > MCF_INDENT_LEN) {
 			if ((flags & MCF_FMT_FOLD) == 0 ||

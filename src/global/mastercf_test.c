@@ -803,6 +803,58 @@ test_write(void **state)
 	strbuf_free(&want);
 }
 
+/* edit_odd_command - a command with arguments that need braces */
+
+static void
+edit_odd_command(MASTERCF *mcf)
+{
+	STRBUF *why = strbuf_create(10);
+
+	assert_int_equal(mastercf_set_field(mastercf_find(mcf, "relay", "unix"),
+					    MASTERCF_COMMAND,
+					    "smtp -o {x={y}} {-x y} {} {{a}} {-oa}"
+					    " {b c} z",
+					    why),
+			 0);
+	assert_int_equal(mastercf_set_field(mastercf_find(mcf, "smtp", "inet"),
+					    MASTERCF_COMMAND,
+					    "smtpd -v {-oa} -o q=r", why),
+			 0);
+	strbuf_free(&why);
+}
+
+/*
+ * test_write_safe - a rewritten entry reads back with the same fields:
+ * empty arguments, arguments that start with '{' and arguments that
+ * look like options without their braces keep the braces (found by
+ * mastercf_fuzz)
+ */
+
+static void
+test_write_safe(void **state)
+{
+	STRBUF *why = strbuf_create(100);
+	MASTERCF *mcf;
+	char *got;
+	char *path = tmp_path("master.cf");
+
+	got = edit_sample(sample_cf, edit_odd_command);
+	xfree(got);
+	mcf = mastercf_read(path, why);
+	assert_non_null(mcf);
+	got = join_argv(mastercf_find(mcf, "relay", "unix")->argv,
+			MASTERCF_COMMAND);
+	assert_string_equal(got, "smtp|-o|x={y}|-x y||{a}|-oa|b c|z");
+	xfree(got);
+	got = join_argv(mastercf_find(mcf, "smtp", "inet")->argv,
+			MASTERCF_COMMAND);
+	assert_string_equal(got, "smtpd|-v|-oa|-o|q=r");
+	xfree(got);
+	mastercf_free(mcf);
+	xfree(path);
+	strbuf_free(&why);
+}
+
 /* test_edit_entry - the entry-level edit functions */
 
 static void
@@ -937,6 +989,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_format_expand, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_write, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_safe, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_edit_entry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_split_nameval, setup,
 					    teardown),

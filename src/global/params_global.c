@@ -79,6 +79,7 @@ char *var_2bounce_notice_recipient;
 char *var_address_verify_service_name;
 char *var_alias_database;
 char *var_alias_maps;
+char *var_alternate_config_directories;
 int var_application_event_drain_time;
 char *var_authorized_flush_users;
 char *var_authorized_mailq_users;
@@ -359,6 +360,8 @@ const PARAM_DEF params_global[] = {
     PARAM_STR("alias_database", "hash:/etc/aliases", &var_alias_database, 0, 0),
     PARAM_STR("alias_maps", "hash:/etc/aliases, nis:mail.aliases",
 	      &var_alias_maps, 0, 0),
+    PARAM_STR("alternate_config_directories", "",
+	      &var_alternate_config_directories, 0, 0),
     PARAM_TIME("application_event_drain_time", "100s",
 	       &var_application_event_drain_time, 1, 0),
     PARAM_STR("authorized_flush_users", "static:anyone",

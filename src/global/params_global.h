@@ -15,6 +15,7 @@ extern char *var_2bounce_notice_recipient;
 extern char *var_address_verify_service_name;
 extern char *var_alias_database;
 extern char *var_alias_maps;
+extern char *var_alternate_config_directories;
 extern int var_application_event_drain_time;
 extern char *var_authorized_flush_users;
 extern char *var_authorized_mailq_users;

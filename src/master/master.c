@@ -35,6 +35,7 @@
 #include "strbuf.h"
 #include "stringops.h"
 #include "mail_version.h"	/* global */
+#include "maillog_client.h"
 #include "mainconf.h"
 #include "param.h"
 #include "params_global.h"
@@ -156,6 +157,14 @@ master_vars_init(STRBUF *why)
 	log_syslog_name(var_syslog_name);
 	if (log_syslog_facility(var_syslog_facility) < 0)
 		log_warn("unknown syslog_facility: %s", var_syslog_facility);
+
+	/*
+	 * With maillog_file set, master logs through postlogd like everyone
+	 * else. Until master has opened the postlog socket (startup), the
+	 * records have nowhere to go and only standard error sees them.
+	 */
+	if (maillog_client_init(MAILLOG_CLIENT_FLAG_NONE, why) < 0)
+		return -1;
 	if (master_owner_init(why) < 0)
 		return -1;
 	xfree(master_cf_path);

@@ -37,6 +37,33 @@ master_conf_free(MASTER_SERV *list)
 	}
 }
 
+/*
+ * master_conf_locate - mastercf_read() gives no line for a bad column;
+ * find the first entry that does not parse and name its file and line.
+ */
+
+static void
+master_conf_locate(const char *path, STRBUF *why)
+{
+	STRBUF *reason = strbuf_create(100);
+	MASTERCF_ENTRY *ent;
+	MASTERCF *mcf;
+
+	if ((mcf = mastercf_read_flags(path, MASTERCF_FLAG_EDIT
+				       | MASTERCF_FLAG_QUIET, reason)) != NULL) {
+		for (ent = mcf->head; ent != NULL; ent = ent->next) {
+			if (ent->is_service && ent->line > 0
+			    && mastercf_entry_parse(ent, reason) < 0) {
+				strbuf_printf(why, "%s: line %d: %s", path, ent->line,
+					      strbuf_str(reason));
+				break;
+			}
+		}
+		mastercf_free(mcf);
+	}
+	strbuf_free(&reason);
+}
+
 /* master_conf_read - master.cf into a new list */
 
 int
@@ -50,8 +77,10 @@ master_conf_read(const char *path, const MASTER_ENT_VARS *vars,
 	MASTER_SERV *serv, **sp;
 
 	*list = NULL;
-	if ((mcf = mastercf_read(path, why)) == NULL)
+	if ((mcf = mastercf_read(path, why)) == NULL) {
+		master_conf_locate(path, why);
 		return -1;
+	}
 	for (ent = mcf->head; ent != NULL; ent = ent->next) {
 		if (!ent->is_service)
 			continue;

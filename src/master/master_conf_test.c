@@ -224,10 +224,27 @@ test_read_errors(void **unused_state)
 	write_cf("cleanup unix x - n - 0 cleanup\n");
 	assert_int_equal(master_conf_read(cf_path, &test_vars, &list, why), -1);
 	assert_true(strstr(strbuf_str(why), "invalid private field \"x\"") != NULL);
+	strbuf_printf(want, "%s: line 1: ", cf_path);
+	assert_true(str_has_prefix(strbuf_str(why), strbuf_str(want)));
+
+	/* Columns that mastercf_read() rejects: file and line too. */
+	write_cf("# comment\n"
+		 "cleanup unix n - n - 0 cleanup\n"
+		 "  -o name=value\n"
+		 "bad bogus n - n - 0 cleanup\n");
+	assert_int_equal(master_conf_read(cf_path, &test_vars, &list, why), -1);
+	strbuf_printf(want, "%s: line 4: invalid type field \"bogus\"", cf_path);
+	assert_true(str_has_prefix(strbuf_str(why), strbuf_str(want)));
+	write_cf("cleanup unix n - n - x1 cleanup\n");
+	assert_int_equal(master_conf_read(cf_path, &test_vars, &list, why), -1);
+	strbuf_printf(want, "%s: line 1: invalid process_limit field \"x1\"",
+		      cf_path);
+	assert_true(str_has_prefix(strbuf_str(why), strbuf_str(want)));
 
 	write_cf("cleanup unix n - n - 0\n");
 	assert_int_equal(master_conf_read(cf_path, &test_vars, &list, why), -1);
 	assert_true(strstr(strbuf_str(why), "bad field count") != NULL);
+	assert_true(strstr(strbuf_str(why), "line 1") != NULL);
 
 	(void) unlink(cf_path);
 	assert_int_equal(master_conf_read(cf_path, &test_vars, &list, why), -1);

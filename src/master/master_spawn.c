@@ -175,6 +175,8 @@ void
 master_spawn(MASTER_SERV *serv)
 {
 	MASTER_PROC *proc;
+	sigset_t block;
+	sigset_t saved;
 	pid_t	pid;
 	unsigned gen;
 
@@ -187,8 +189,18 @@ master_spawn(MASTER_SERV *serv)
 	if (MASTER_THROTTLED(serv))
 		log_panic("master_spawn: throttled service: %s", serv->path);
 
+	/*
+	 * Until the child has reset its handlers (master_sig_child()), a
+	 * signal would run our handler in the child and be lost there: a
+	 * daemon started just as "postfix stop" arrives would miss its
+	 * SIGTERM. Blocked, the signal waits for the default action.
+	 */
+	sigfillset(&block);
+	(void) sigprocmask(SIG_BLOCK, &block, &saved);
 	gen = ++master_gen_counter;
-	switch (pid = fork()) {
+	if ((pid = fork()) != 0)
+		(void) sigprocmask(SIG_SETMASK, &saved, NULL);
+	switch (pid) {
 	case -1:
 		log_warn("master_spawn: fork: %m -- throttling");
 		master_throttle(serv);

@@ -59,6 +59,7 @@ struct IOSTREAM;
 /* Flags. */
 #define SERVICE_FLAG_UNLIMITED	(1 << 0)	/* no max_use, no max_idle */
 #define SERVICE_FLAG_SOLITARY	(1 << 1)	/* fatal unless maxproc is 1 */
+#define SERVICE_FLAG_NO_USE_LIMIT (1 << 2)	/* max_idle, but no max_use */
 
 /* What the hooks learn about this process; valid until exit. */
 typedef struct SERVICE {

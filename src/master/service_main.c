@@ -39,6 +39,7 @@
 #include "mainconf.h"		/* global */
 #include "param.h"
 #include "params_global.h"
+#include "maillog_client.h"
 #include "debug_process.h"
 #include "service_impl.h"
 
@@ -363,6 +364,7 @@ service_jail(void)
 			log_fatal("chroot(%s): %m", var_queue_directory);
 		if (chdir("/") < 0)
 			log_fatal("chdir(\"/\"): %m");
+		maillog_client_jail(var_queue_directory);
 	}
 	if (service_state.opts.unpriv) {
 		if (setuid(uid) < 0)
@@ -510,6 +512,14 @@ service_main(int argc, char **argv, const SERVICE_SPEC *spec)
 	log_syslog_name(var_syslog_name);
 	if (log_syslog_facility(var_syslog_facility) < 0)
 		log_warn("unknown syslog_facility: %s", var_syslog_facility);
+
+	/*
+	 * With maillog_file set, log lines go to postlogd(8) from here on.
+	 * This connects now, while the socket is still reachable (before
+	 * chroot and setuid).
+	 */
+	if (maillog_client_init(MAILLOG_CLIENT_FLAG_NONE, why) < 0)
+		log_fatal("%s", strbuf_str(why));
 	if (log_verbose)
 		log_info("daemon started");
 
@@ -529,7 +539,8 @@ service_main(int argc, char **argv, const SERVICE_SPEC *spec)
 		service_check_fd(MASTER_STATUS_FD, "status");
 	}
 	if (!(spec->flags & SERVICE_FLAG_UNLIMITED)) {
-		ss->use_limit = var_max_use;
+		if (!(spec->flags & SERVICE_FLAG_NO_USE_LIMIT))
+			ss->use_limit = var_max_use;
 		ss->idle_limit = var_max_idle;
 	}
 

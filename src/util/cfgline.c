@@ -56,9 +56,9 @@ cfgline_read(FILE *fp, STRBUF *buf, int *lineno, int *first_line)
 			if (ch == EOF)
 				break;
 			(void) ungetc(ch, fp);
-			if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '#') {
+			/* Postfix's readllines(): any white space continues. */
+			if (ch != '#' && !isspace(ch))
 				break;
-			}
 		}
 		start = strbuf_len(buf);
 		if (cfgline_physical(fp, buf) < 0)

@@ -19,7 +19,9 @@ int log_verbose;
 
 static const char *log_prog = "unknown";
 static int log_dest = LOG_DEST_STDERR;
-static char log_ident[256];
+static char log_ident_buf[256];
+static int log_syslog_pid = LOG_PID;	/* 0: the ident carries a pid */
+static int log_syslog_off;		/* log_syslog_enable(0) */
 static int log_facility = LOG_MAIL;
 static int log_syslog_opened;
 static int log_error_count;
@@ -57,14 +59,48 @@ log_syslog_name(const char *syslog_name)
 {
 	int n;
 
-	n = snprintf(log_ident, sizeof(log_ident), "%s/%s", syslog_name,
-		     log_prog);
-	if (n < 0 || (size_t) n >= sizeof(log_ident))
-		snprintf(log_ident, sizeof(log_ident), "postfix/%.64s", log_prog);
+	n = snprintf(log_ident_buf, sizeof(log_ident_buf), "%s/%s",
+		     syslog_name, log_prog);
+	if (n < 0 || (size_t) n >= sizeof(log_ident_buf))
+		snprintf(log_ident_buf, sizeof(log_ident_buf), "postfix/%.64s",
+			 log_prog);
+	log_syslog_pid = LOG_PID;
 	if (log_syslog_opened) {
 		closelog();
 		log_syslog_opened = 0;
 	}
+}
+
+/* log_syslog_ident - replace the whole ident */
+
+void
+log_syslog_ident(const char *ident)
+{
+	size_t	len;
+
+	snprintf(log_ident_buf, sizeof(log_ident_buf), "%s", ident);
+	len = strlen(log_ident_buf);
+	log_syslog_pid = (len > 0 && log_ident_buf[len - 1] == ']') ? 0 : LOG_PID;
+	if (log_syslog_opened) {
+		closelog();
+		log_syslog_opened = 0;
+	}
+}
+
+/* log_ident - the tag of syslog lines */
+
+const char *
+log_ident(void)
+{
+	return log_ident_buf;
+}
+
+/* log_syslog_enable - turn syslog output off or on */
+
+void
+log_syslog_enable(int on)
+{
+	log_syslog_off = !on;
 }
 
 /* log_syslog_facility - select the syslog facility by name */
@@ -144,16 +180,18 @@ log_vprintf(int level, const char *fmt, va_list ap)
 	errno = saved_errno;
 	if (vsnprintf(text, sizeof(text), fmt, ap) < 0)
 		snprintf(text, sizeof(text), "(bad log format: %.200s)", fmt);
+	/* Like Postfix, tabs become '?' too: a log line is one field. */
 	for (cp = (unsigned char *) text; *cp; cp++)
-		if (iscntrl(*cp) && *cp != '\t')
+		if (iscntrl(*cp))
 			*cp = '?';
 
 	if (log_dest & LOG_DEST_STDERR)
 		dprintf(STDERR_FILENO, "%s: %s%s\n", log_prog, log_labels[level],
 			text);
-	if (log_dest & LOG_DEST_SYSLOG) {
+	if ((log_dest & LOG_DEST_SYSLOG) && !log_syslog_off) {
 		if (!log_syslog_opened) {
-			openlog(log_ident, LOG_PID | LOG_NDELAY, log_facility);
+			openlog(log_ident_buf, log_syslog_pid | LOG_NDELAY,
+				log_facility);
 			log_syslog_opened = 1;
 		}
 		syslog(log_priorities[level], "%s%s", log_labels[level], text);

@@ -40,6 +40,19 @@ extern void log_syslog_name(const char *syslog_name);
 extern int log_syslog_facility(const char *name);	/* -1: unknown name */
 extern const char *log_progname(void);
 
+/*
+ * log_syslog_ident() replaces the whole ident ("postlog -t tag"); an
+ * ident that ends in "[pid]" carries a process ID, and syslog then adds
+ * none of its own (postlogd relaying another process's record).
+ * log_ident() is the ident in effect, also the tag of maillog_file
+ * records. log_syslog_enable(0) stops syslog output while maillog_file
+ * is in use; unlike the destinations of log_init(), it stays in effect
+ * across log_init() calls.
+ */
+extern void log_syslog_ident(const char *ident);
+extern const char *log_ident(void);
+extern void log_syslog_enable(int on);
+
 /* Extra output: called with the level and the text without its label. */
 typedef void (*LOG_OUTPUT_FN)(int level, const char *text);
 extern void log_add_output(LOG_OUTPUT_FN fn);

@@ -1,0 +1,241 @@
+/*
+ * map_pattern_fuzz.c - libFuzzer target for regexp, pcre and cidr tables
+ *
+ * Input: a flag byte, the table text up to the first NUL, then lookup
+ * keys separated by NULs. The flag byte picks the driver, the source
+ * form (a file, written for each run, or the inline "type:{...}" text,
+ * read from memory) and the MAP_F_FOLD_MUL and MAP_F_NO_REGSUB flags.
+ * The table is opened through map_open(), as programs open it.
+ *
+ * Checks: a table that does not open says why; a pattern table answers
+ * a lookup with MAP_FOUND or MAP_NOTFOUND, the same answer twice, and
+ * never finds the empty key; with MAP_F_FOLD_MUL the case of the key
+ * makes no difference; operations a pattern table lacks are MAP_RETRY.
+ *
+ * POSIX regexec() with back references can take exponential time in
+ * glibc, which is no bug of ours: keys are not looked up in regexp
+ * tables that use them ("\1".."\9").
+ */
+
+#include "sysdeps.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "map.h"
+#include "mem.h"
+#include "strbuf.h"
+#include "stringops.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Flag byte. */
+#define FUZZ_DRIVER(f)	((f) & 3)	/* index into fuzz_types */
+#define FUZZ_INLINE	(1 << 2)	/* type:{text} instead of a file */
+#define FUZZ_FOLD	(1 << 3)	/* MAP_F_FOLD_MUL */
+#define FUZZ_NO_REGSUB	(1 << 4)	/* MAP_F_NO_REGSUB */
+
+#define FUZZ_MAX_KEYS	8
+#define FUZZ_MAX_KEY	256		/* longer keys are cut */
+
+static const char *const fuzz_types[] = {"regexp", "pcre", "cidr", "regexp"};
+
+static char *fuzz_dir;			/* private directory */
+static char *fuzz_file;			/* the table file in it */
+
+/* check - fail loudly, so libFuzzer keeps the input */
+
+static void
+check(int ok, const char *what)
+{
+	if (!ok)
+		log_panic("check failed: %s", what);
+}
+
+/* has_backref - does a regexp table use \1 .. \9 */
+
+static int
+has_backref(const char *text, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i + 1 < len; i++)
+		if (text[i] == '\\' && text[i + 1] >= '1' && text[i + 1] <= '9')
+			return 1;
+	return 0;
+}
+
+/* fuzz_lookup - the checks for one key */
+
+static void
+fuzz_lookup(MAP *map, const char *key, int flags)
+{
+	STRBUF *value = strbuf_create(100);
+	STRBUF *again = strbuf_create(100);
+	char   *upper;
+	int	status;
+
+	status = map_lookup(map, key, value);
+	check(status == MAP_FOUND || status == MAP_NOTFOUND,
+	      "pattern table lookup neither found nor not found");
+	check(*key != 0 || status == MAP_NOTFOUND, "empty key found");
+	check(map_lookup(map, key, again) == status, "lookup not repeatable");
+	check(status != MAP_FOUND || strcmp(strbuf_str(value),
+					    strbuf_str(again)) == 0,
+	      "lookup value not repeatable");
+	if (flags & FUZZ_FOLD) {
+		upper = str_upper(xstrdup(key));
+		check(map_lookup(map, upper, again) == status,
+		      "folded lookup differs");
+		check(status != MAP_FOUND || strcmp(strbuf_str(value),
+						    strbuf_str(again)) == 0,
+		      "folded lookup value differs");
+		xfree(upper);
+	}
+	strbuf_free(&value);
+	strbuf_free(&again);
+}
+
+/* write_file - the table text as a file */
+
+static void
+write_file(const char *text, size_t len)
+{
+	int	fd;
+
+	/* A new file: truncating one on ext4 forces a write to disk. */
+	(void) unlink(fuzz_file);
+	if ((fd = open(fuzz_file, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
+		log_panic("open %s: %m", fuzz_file);
+	if (write(fd, text, len) != (ssize_t) len)
+		log_panic("write %s: %m", fuzz_file);
+	if (close(fd) < 0)
+		log_panic("close %s: %m", fuzz_file);
+}
+
+/* fuzz_cleanup - remove the private directory */
+
+static void
+fuzz_cleanup(void)
+{
+	(void) unlink(fuzz_file);
+	(void) rmdir(fuzz_dir);
+}
+
+/* fuzz_log - show only what ends the process: the fuzzer's own checks */
+
+static void
+fuzz_log(int level, const char *text)
+{
+	if (level >= LOG_LEVEL_FATAL)
+		fprintf(stderr, "map_pattern_fuzz: %s\n", text);
+}
+
+/* fuzz_tmpdir - TMPDIR, else memory-backed /dev/shm, else /tmp */
+
+static const char *
+fuzz_tmpdir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (tmp && *tmp)
+		return tmp;
+	return access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+/* LLVMFuzzerInitialize - once: log setup and a private directory */
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	log_init("map_pattern_fuzz", 0);
+	log_add_output(fuzz_log);
+	fuzz_dir = str_concat(fuzz_tmpdir(), "/map_pattern_fuzz.XXXXXX",
+			      (char *) NULL);
+	if (mkdtemp(fuzz_dir) == NULL)
+		log_panic("mkdtemp %s: %m", fuzz_dir);
+	fuzz_file = str_concat(fuzz_dir, "/table", (char *) NULL);
+	atexit(fuzz_cleanup);
+	return 0;
+}
+
+/* LLVMFuzzerTestOneInput - one input */
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text;
+	const char *type;
+	const char *nul;
+	STRBUF *spec;
+	STRBUF *why;
+	STRBUF *key;
+	STRBUF *value;
+	size_t	len;
+	int	flags;
+	int	map_flags;
+	int	nkeys;
+	MAP    *map;
+
+	if (size < 1)
+		return 0;
+	flags = data[0];
+	data++, size--;
+	text = (const char *) data;
+	nul = memchr(text, 0, size);
+	len = nul ? (size_t) (nul - text) : size;
+	data += len + (nul != NULL);
+	size -= len + (nul != NULL);
+	type = fuzz_types[FUZZ_DRIVER(flags)];
+	map_flags = ((flags & FUZZ_FOLD) ? MAP_F_FOLD_MUL : 0)
+	    | ((flags & FUZZ_NO_REGSUB) ? MAP_F_NO_REGSUB : 0);
+
+	spec = strbuf_create(100);
+	why = strbuf_create(100);
+	if (flags & FUZZ_INLINE) {
+		/* The braces keep the text from naming a file. */
+		strbuf_printf(spec, "%s:{", type);
+		strbuf_append(spec, text, len);
+		strbuf_append_char(spec, '}');
+	} else {
+		write_file(text, len);
+		strbuf_printf(spec, "%s:%s", type, fuzz_file);
+	}
+
+	if ((map = map_open(strbuf_str(spec), O_RDONLY, map_flags, why)) == NULL) {
+		check(strbuf_len(why) > 0, "open error without reason");
+	} else {
+		check((map->flags & MAP_F_PATTERN) != 0, "not a pattern table");
+		if (strcmp(type, "regexp") == 0 && has_backref(text, len))
+			size = 0;
+		key = strbuf_create(100);
+		fuzz_lookup(map, "", flags);
+		for (nkeys = 0; size > 0 && nkeys < FUZZ_MAX_KEYS; nkeys++) {
+			nul = memchr(data, 0, size);
+			len = nul ? (size_t) (nul - (const char *) data) : size;
+			strbuf_set_mem(key, data, len > FUZZ_MAX_KEY ?
+				       FUZZ_MAX_KEY : len);
+			data += len + (nul != NULL);
+			size -= len + (nul != NULL);
+			fuzz_lookup(map, strbuf_str(key), flags);
+		}
+		value = strbuf_create(10);
+		check(map_update(map, "k", "v") == MAP_RETRY, "update worked");
+		check(map_delete(map, "k") == MAP_RETRY, "delete worked");
+		check(map_sequence(map, MAP_SEQ_FIRST, key, value) == MAP_RETRY,
+		      "sequence worked");
+		strbuf_free(&value);
+		strbuf_free(&key);
+		map_close(map);
+	}
+	strbuf_free(&spec);
+	strbuf_free(&why);
+	return 0;
+}
