@@ -27,6 +27,7 @@
 /* Every group, in no particular order; programs select them by bit. */
 const PARAM_GROUP param_groups[] = {
     {PARAM_GROUP_GLOBAL, "global", params_global},
+    {PARAM_GROUP_REWRITE, "rewrite", params_rewrite},
     {0, 0, 0},
 };
 

@@ -90,6 +90,7 @@ typedef struct PARAM_DEF {
  * component adds its bit and table here and in param_groups[].
  */
 #define PARAM_GROUP_GLOBAL	(1 << 0)
+#define PARAM_GROUP_REWRITE	(1 << 4)	/* params_rewrite.c */
 #define PARAM_GROUP_ALL		(~0)
 
 typedef struct PARAM_GROUP {
@@ -101,6 +102,7 @@ typedef struct PARAM_GROUP {
 extern const PARAM_GROUP param_groups[];	/* ends with table == NULL */
 
 extern const PARAM_DEF params_global[];
+extern const PARAM_DEF params_rewrite[];
 
 /* The definition of a parameter, or NULL for an unknown name. */
 extern const PARAM_DEF *param_find(const char *name);
