@@ -10,7 +10,7 @@ SHELL = /bin/sh
 
 # Libraries first, in dependency order, then programs.
 LIB_DIRS = src/util src/global src/master
-PROG_DIRS = src/postconf src/postmap src/postalias src/postfix src/postlogd src/postlog src/trivial-rewrite src/postcat
+PROG_DIRS = src/postconf src/postmap src/postalias src/postfix src/postlogd src/postlog src/trivial-rewrite src/postcat src/cleanup src/postdrop src/sendmail src/pickup
 DIRS = $(LIB_DIRS) $(PROG_DIRS)
 
 PYTEST = /usr/bin/python3 -m pytest

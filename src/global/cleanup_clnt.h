@@ -35,6 +35,16 @@
  * With CLEANUP_FLAG_EXTRACT (sendmail -t), recipients in To:, Cc:,
  * Bcc: (and Resent-*) are added to the envelope. The reply comes only
  * after the queue file is complete and fsynced (or removed on error).
+ *
+ * Clients do not write a Received: header of their own: cleanup puts
+ * one first, in Postfix's shape for smtpd when a client_address
+ * attribute is present ("from HELO (NAME [ADDR]) by ... with
+ * PROTOCOL id ID [for <RCPT>]; DATE"), or for a local submission when
+ * the REC_TYPE_ATTR "userid=UID" is present ("by HOST (Postfix, from
+ * userid UID) id ID; DATE"; userid is not stored in the queue file).
+ * After its reply the server reads and discards input until the client
+ * hangs up, so a second REC_TYPE_END from cleanup_clnt_close() is
+ * harmless.
  */
 
 #ifndef CLEANUP_CLNT_H

@@ -28,6 +28,7 @@
 const PARAM_GROUP param_groups[] = {
     {PARAM_GROUP_GLOBAL, "global", params_global},
     {PARAM_GROUP_REWRITE, "rewrite", params_rewrite},
+    {PARAM_GROUP_CLEANUP, "cleanup", params_cleanup},
     {0, 0, 0},
 };
 

@@ -91,6 +91,7 @@ typedef struct PARAM_DEF {
  */
 #define PARAM_GROUP_GLOBAL	(1 << 0)
 #define PARAM_GROUP_REWRITE	(1 << 4)	/* params_rewrite.c */
+#define PARAM_GROUP_CLEANUP	(1 << 5)	/* params_cleanup.c */
 #define PARAM_GROUP_ALL		(~0)
 
 typedef struct PARAM_GROUP {
@@ -103,6 +104,7 @@ extern const PARAM_GROUP param_groups[];	/* ends with table == NULL */
 
 extern const PARAM_DEF params_global[];
 extern const PARAM_DEF params_rewrite[];
+extern const PARAM_DEF params_cleanup[];
 
 /* The definition of a parameter, or NULL for an unknown name. */
 extern const PARAM_DEF *param_find(const char *name);

@@ -1,0 +1,447 @@
+/*
+ * sendmail - the Sendmail-compatible mail posting interface
+ *
+ * Reads a message from standard input and posts it: the envelope
+ * (sender from -f or the caller's login name, recipients from the
+ * arguments, DSN options from -N, -R and -V) and the text become a
+ * record stream in maildrop format (maildrop.h), which postdrop(1)
+ * stores in the maildrop queue for pickup(8). With -t the recipients
+ * in the headers are added by cleanup(8): the stream then carries the
+ * attribute "extract_recipients=yes".
+ *
+ * Other modes: -bi (and the name newaliases) runs postalias(1) in its
+ * newaliases mode; -bp (and the name mailq), -bs, -bv, -bd and -q are
+ * not available yet and fail with EX_UNAVAILABLE and a message that
+ * says so. Options that Sendmail has and Postfix ignores are accepted
+ * and ignored as Postfix does.
+ *
+ * sendmail is not privileged: it trusts MAIL_CONFIG and -C. postdrop
+ * is set-group-ID and makes its own checks; a configuration directory
+ * other than the default is passed to it with -c.
+ */
+
+#include "sysdeps.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "argv.h"		/* util */
+#include "iostream.h"
+#include "log.h"
+#include "mem.h"
+#include "strbuf.h"
+#include "stringops.h"
+#include "addr_parse.h"		/* global */
+#include "maildrop.h"
+#include "maillog_client.h"
+#include "mainconf.h"
+#include "param.h"
+#include "params_global.h"
+#include "qfile.h"
+#include "rec.h"
+
+/* Modes. */
+#define SM_MODE_ENQUEUE	1	/* -bm, the default */
+#define SM_MODE_NEWALIAS	2	/* -bi, -I, newaliases */
+#define SM_MODE_MAILQ	3	/* -bp, mailq */
+#define SM_MODE_SMTP	4	/* -bs */
+#define SM_MODE_VERIFY	5	/* -bv */
+#define SM_MODE_DAEMON	6	/* -bd */
+#define SM_MODE_FLUSH	7	/* -q */
+
+/* What the command line asked for. */
+typedef struct SM_REQUEST {
+	const char *sender;		/* -f/-r, or NULL */
+	const char *fullname;		/* -F, or NULL */
+	const char *envid;		/* -V, or NULL */
+	int	dsn_ret;		/* -R, or 0 */
+	int	dsn_notify;		/* -N, or 0 */
+	int	extract;		/* -t */
+	int	dots;			/* a line "." ends the text */
+} SM_REQUEST;
+
+/* sm_usage - complain and exit */
+
+static NORETURN
+sm_usage(const char *why)
+{
+	log_fatal_status(EX_USAGE, "%s", why);
+}
+
+/* sm_unavailable - a mode that needs a part of the system we lack */
+
+static NORETURN
+sm_unavailable(const char *what)
+{
+	log_fatal_status(EX_UNAVAILABLE, "%s is not available yet in this mail system",
+			 what);
+}
+
+/* sm_notify - the argument of -N as QFILE_NOTIFY_* bits */
+
+static int
+sm_notify(const char *arg)
+{
+	static const struct {
+		const char *name;
+		int	bit;
+	} words[] = {
+		{"never", QFILE_NOTIFY_NEVER},
+		{"success", QFILE_NOTIFY_SUCCESS},
+		{"failure", QFILE_NOTIFY_FAILURE},
+		{"delay", QFILE_NOTIFY_DELAY},
+	};
+	ARGV   *list = argv_split(arg, ", \t");
+	int	bits = 0;
+	size_t	i;
+	size_t	j;
+
+	for (i = 0; i < list->argc; i++) {
+		for (j = 0; j < ARRAY_LEN(words); j++)
+			if (strcasecmp(list->argv[i], words[j].name) == 0)
+				break;
+		if (j >= ARRAY_LEN(words))
+			bits = -1;
+		else if (bits >= 0)
+			bits |= words[j].bit;
+	}
+	argv_free(&list);
+	if (bits <= 0 || ((bits & QFILE_NOTIFY_NEVER) && bits != QFILE_NOTIFY_NEVER))
+		sm_usage("-N option requires never or a list of success, delay, failure");
+	return bits;
+}
+
+/* sm_sender - the envelope sender, internal form */
+
+static void
+sm_sender(const SM_REQUEST *req, STRBUF *out)
+{
+	STRBUF *why;
+	struct passwd *pw;
+
+	if (req->sender != NULL && *req->sender == 0) {
+		strbuf_set(out, "");		/* -f "": the null sender */
+		return;
+	}
+	if (req->sender != NULL) {
+		why = strbuf_create(100);
+		if (addr_parse_path(req->sender, ADDR_PATH_ALLOW_EMPTY, out,
+				    NULL, why) < 0)
+			log_fatal_status(EX_USAGE, "bad sender address \"%s\": %s",
+					 req->sender, strbuf_str(why));
+		strbuf_free(&why);
+		return;
+	}
+	/* As Postfix: the bare login name; cleanup appends @$myorigin. */
+	if ((pw = getpwuid(getuid())) == NULL)
+		log_fatal_status(EX_OSERR, "no login name found for user ID %ld",
+				 (long) getuid());
+	strbuf_set(out, pw->pw_name);
+}
+
+/* sm_write - the whole record stream, message text from in */
+
+static void
+sm_write(const SM_REQUEST *req, char **rcpts, IOSTREAM *in, IOSTREAM *out)
+{
+	STRBUF *sender = strbuf_create(100);
+	ADDR_LIST *list;
+	struct timeval tv;
+	size_t	i;
+	int	flags = MAILDROP_TEXT_SKIP_FROM;
+
+	if (strcasecmp(var_sendmail_fix_line_endings, "never") != 0)
+		flags |= MAILDROP_TEXT_STRIP_CR;
+	if (req->dots)
+		flags |= MAILDROP_TEXT_DOT;
+	sm_sender(req, sender);
+	if (gettimeofday(&tv, NULL) < 0)
+		log_fatal("gettimeofday: %m");
+	rec_printf(out, REC_TYPE_TIME, "%ld %ld", (long) tv.tv_sec, (long) tv.tv_usec);
+	if (req->extract)
+		rec_puts(out, REC_TYPE_ATTR, MAILDROP_ATTR_EXTRACT "=yes");
+	if (req->dsn_ret)
+		rec_printf(out, REC_TYPE_DSN_RET, "%d", req->dsn_ret);
+	if (req->envid)
+		rec_puts(out, REC_TYPE_DSN_ENVID, req->envid);
+	if (req->fullname)
+		rec_puts(out, REC_TYPE_FULL, req->fullname);
+	rec_puts(out, REC_TYPE_FROM, strbuf_str(sender));
+	for (; *rcpts; rcpts++) {
+		/* Each argument is an address list, as in a To: header. */
+		list = addr_parse_list(*rcpts);
+		for (i = 0; i < list->count; i++) {
+			if (*list->items[i].addr == 0)
+				continue;
+			if (req->dsn_notify)
+				rec_printf(out, REC_TYPE_DSN_NOTIFY, "%d", req->dsn_notify);
+			rec_puts(out, REC_TYPE_RCPT, list->items[i].addr);
+		}
+		addr_list_free(&list);
+	}
+	rec_puts(out, REC_TYPE_MESG, "");
+	(void) maildrop_copy_text(in, out, flags, (size_t) var_line_length_limit);
+	rec_puts(out, REC_TYPE_XTRA, "");
+	rec_puts(out, REC_TYPE_END, "");
+	strbuf_free(&sender);
+}
+
+/* sm_enqueue - pipe the message into postdrop */
+
+static int
+sm_enqueue(const SM_REQUEST *req, char **rcpts, const char *config_dir)
+{
+	ARGV   *cmd = argv_create();
+	IOSTREAM *in;
+	IOSTREAM *out;
+	int	pfd[2];
+	pid_t	pid;
+	int	status;
+	int	write_error;
+
+	argv_add_printf(cmd, "%s/postdrop", var_command_directory);
+	argv_add(cmd, "-r");
+	if (config_dir != NULL && strcmp(config_dir, DEF_CONFIG_DIRECTORY) != 0) {
+		argv_add(cmd, "-c");
+		argv_add(cmd, config_dir);
+	}
+	if (log_verbose)
+		argv_add(cmd, "-v");
+	if (pipe(pfd) < 0)
+		log_fatal_status(EX_OSERR, "pipe: %m");
+	if ((pid = fork()) < 0)
+		log_fatal_status(EX_OSERR, "fork: %m");
+	if (pid == 0) {
+		(void) close(pfd[1]);
+		if (pfd[0] != STDIN_FILENO) {
+			if (dup2(pfd[0], STDIN_FILENO) < 0)
+				_exit(EX_OSERR);
+			(void) close(pfd[0]);
+		}
+		execv(cmd->argv[0], cmd->argv);
+		log_fatal_status(EX_OSERR, "execute %s: %m", cmd->argv[0]);
+	}
+	(void) close(pfd[0]);
+	signal(SIGPIPE, SIG_IGN);
+	in = iostream_fdopen(STDIN_FILENO, O_RDONLY);
+	out = iostream_fdopen(pfd[1], O_WRONLY);
+	sm_write(req, rcpts, in, out);
+	(void) iostream_fdclose(in);
+	write_error = (iostream_close(out) != 0);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			log_fatal_status(EX_OSERR, "waitpid: %m");
+	if (WIFSIGNALED(status))
+		log_fatal_status(EX_TEMPFAIL, "%s killed by signal %d",
+				 cmd->argv[0], WTERMSIG(status));
+	if (WEXITSTATUS(status) != 0)
+		/* postdrop said why on standard error. */
+		log_fatal_status(WEXITSTATUS(status) >= EX__BASE
+				 && WEXITSTATUS(status) <= EX__MAX ?
+				 WEXITSTATUS(status) : EX_TEMPFAIL,
+				 "%s exited with status %d", cmd->argv[0],
+				 WEXITSTATUS(status));
+	if (write_error)
+		log_fatal_status(EX_TEMPFAIL, "write to %s: %m", cmd->argv[0]);
+	argv_free(&cmd);
+	return 0;
+}
+
+/* sm_newaliases - postalias does the work when called newaliases */
+
+static NORETURN
+sm_newaliases(int argc, char **argv)
+{
+	ARGV   *cmd = argv_create();
+	STRBUF *path = strbuf_create(100);
+	int	i;
+
+	strbuf_printf(path, "%s/postalias", var_command_directory);
+	argv_add(cmd, "newaliases");
+	for (i = 1; i < argc; i++)
+		argv_add(cmd, argv[i]);
+	execv(strbuf_str(path), cmd->argv);
+	log_fatal_status(EX_OSERR, "execute %s: %m", strbuf_str(path));
+}
+
+/* main - parse the command line and do what it says */
+
+int
+main(int argc, char **argv)
+{
+	SM_REQUEST req;
+	STRBUF *why = strbuf_create(100);
+	const char *name;
+	const char *config_dir = NULL;
+	char   *dir_copy = NULL;
+	char   *slash;
+	struct stat st;
+	int	mode = SM_MODE_ENQUEUE;
+	int	saved_argc = argc;
+	char  **saved_argv = argv;
+	int	fd;
+	int	ch;
+
+	umask(077);
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			_exit(EX_OSERR);
+
+	name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	log_init("sendmail", LOG_DEST_STDERR | LOG_DEST_SYSLOG);
+	if (strcmp(name, "mailq") == 0)
+		mode = SM_MODE_MAILQ;
+	else if (strcmp(name, "newaliases") == 0)
+		mode = SM_MODE_NEWALIAS;
+	memset(&req, 0, sizeof(req));
+	req.dots = 1;
+
+	/* Sendmail's options; those Postfix ignores are ignored here too. */
+	while ((ch = getopt(argc, argv,
+			    "B:C:F:GIL:N:O:R:UV:X:b:ce:f:h:imno:p:r:q:tvx")) > 0) {
+		switch (ch) {
+		case 'B':			/* body type: cleanup looks at MIME */
+		case 'G':			/* gateway submission */
+		case 'O':			/* long-form options */
+		case 'U':			/* initial user submission */
+		case 'X':			/* traffic log */
+		case 'c':			/* connect to non-local mailers */
+		case 'e':			/* error reporting */
+		case 'h':			/* hop count */
+		case 'm':			/* send to self too */
+		case 'n':			/* no aliasing */
+		case 'p':			/* protocol */
+		case 'x':
+			break;
+		case 'C':
+			/* A file or a directory; Postfix uses the directory. */
+			if (stat(optarg, &st) == 0 && !S_ISDIR(st.st_mode)) {
+				xfree(dir_copy);
+				if ((slash = strrchr(optarg, '/')) == NULL)
+					dir_copy = xstrdup(".");
+				else if (slash == optarg)
+					dir_copy = xstrdup("/");
+				else
+					dir_copy = xstrndup(optarg, (size_t) (slash - optarg));
+				config_dir = dir_copy;
+			} else {
+				config_dir = optarg;
+			}
+			break;
+		case 'F':
+			req.fullname = optarg;
+			break;
+		case 'I':
+			mode = SM_MODE_NEWALIAS;
+			break;
+		case 'L':
+			log_syslog_ident(optarg);
+			break;
+		case 'N':
+			req.dsn_notify = sm_notify(optarg);
+			break;
+		case 'R':
+			if (strcasecmp(optarg, "full") == 0)
+				req.dsn_ret = QFILE_RET_FULL;
+			else if (strcasecmp(optarg, "hdrs") == 0)
+				req.dsn_ret = QFILE_RET_HDRS;
+			else
+				sm_usage("-R option requires full or hdrs");
+			break;
+		case 'V':
+			req.envid = optarg;
+			break;
+		case 'b':
+			switch (*optarg) {
+			case 'm':
+				mode = SM_MODE_ENQUEUE;
+				break;
+			case 'i':
+				mode = SM_MODE_NEWALIAS;
+				break;
+			case 'p':
+				mode = SM_MODE_MAILQ;
+				break;
+			case 's':
+				mode = SM_MODE_SMTP;
+				break;
+			case 'v':
+				mode = SM_MODE_VERIFY;
+				break;
+			case 'd':
+				mode = SM_MODE_DAEMON;
+				break;
+			default:
+				log_fatal_status(EX_USAGE, "unsupported: -b%s", optarg);
+			}
+			break;
+		case 'f':
+		case 'r':
+			req.sender = optarg;
+			break;
+		case 'i':
+			req.dots = 0;
+			break;
+		case 'o':
+			if (*optarg == 'i')
+				req.dots = 0;
+			/* -oA, -om, -oee ... are ignored, as by Postfix. */
+			break;
+		case 'q':
+			mode = SM_MODE_FLUSH;
+			break;
+		case 't':
+			req.extract = 1;
+			break;
+		case 'v':
+			log_verbose++;
+			break;
+		default:
+			sm_usage("usage: sendmail [options] [recipient ...]");
+		}
+	}
+
+	/* Configuration: sendmail is not privileged, so MAIL_CONFIG counts. */
+	if (config_dir != NULL) {
+		mainconf_set_dir(config_dir);
+	} else if (mainconf_set_dir_env()) {
+		config_dir = mainconf_dir();
+	}
+	if (mainconf_read(0, why) < 0)
+		log_fatal_status(EX_CONFIG, "%s", strbuf_str(why));
+	mainconf_load(PARAM_GROUP_GLOBAL);
+	log_syslog_name(var_syslog_name);
+	(void) log_syslog_facility(var_syslog_facility);
+	/* Without access to public/postlog the log goes to stderr and syslog. */
+	(void) maillog_client_init(MAILLOG_CLIENT_FLAG_NONE, why);
+
+	switch (mode) {
+	case SM_MODE_NEWALIAS:
+		sm_newaliases(saved_argc, saved_argv);
+	case SM_MODE_MAILQ:
+		sm_unavailable("the queue listing (mailq, sendmail -bp; needs postqueue and showq)");
+	case SM_MODE_SMTP:
+		sm_unavailable("SMTP on standard input (sendmail -bs)");
+	case SM_MODE_VERIFY:
+		sm_unavailable("address verification (sendmail -bv)");
+	case SM_MODE_DAEMON:
+		sm_unavailable("daemon mode (sendmail -bd; use \"postfix start\")");
+	case SM_MODE_FLUSH:
+		sm_unavailable("the queue flush (sendmail -q; needs postqueue)");
+	default:
+		break;
+	}
+	if (optind >= argc && !req.extract)
+		sm_usage("Recipient addresses must be specified on the command line or via the -t option");
+	(void) sm_enqueue(&req, argv + optind, config_dir);
+	strbuf_free(&why);
+	xfree(dir_copy);
+	exit(0);
+}
