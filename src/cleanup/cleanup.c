@@ -205,7 +205,8 @@ cleanup_envelope_done(CLEANUP_STATE *state)
 		qfile_write_fullname(state->writer, state->fullname);
 
 	/* The null sender stays null; anything else gets canonical form. */
-	if (*state->sender && cleanup_rewrite(state, state->sender, canon) == 0) {
+	if (*state->sender && cleanup_rewrite(state, state->sender, canon) == 0
+	    && cleanup_map_sender(state, canon) == 0) {
 		free(state->sender);
 		state->sender = xstrdup(strbuf_str(canon));
 	}
@@ -419,8 +420,9 @@ cleanup_finish(CLEANUP_STATE *state)
 	if (state->errs == 0 && state->rcpts_out == 0)
 		cleanup_error(state, CLEANUP_STAT_RCPT, "no recipients specified");
 	if (state->errs == 0 && (state->flags & CLEANUP_FLAG_DISCARD)) {
-		log_info("%s: discard: client request",
-			 strbuf_str(state->queue_id));
+		if (!(state->flags & CLEANUP_FLAG_DISCARD_LOGGED))
+			log_info("%s: discard: client request",
+				 strbuf_str(state->queue_id));
 		cleanup_discard_file(state);
 		strbuf_free(&why);
 		return CLEANUP_STAT_OK;
@@ -551,6 +553,15 @@ done:
 	strbuf_free(&why);
 }
 
+/* cleanup_pre_jail - open the tables while the whole file system is visible */
+
+static void
+cleanup_pre_jail(const SERVICE *svc)
+{
+	cleanup_checks_init();
+	cleanup_map_init();
+}
+
 /* main - hand over to the skeleton */
 
 int
@@ -560,6 +571,7 @@ main(int argc, char **argv)
 		.name = "cleanup",
 		.model = SERVICE_SINGLE,
 		.param_groups = PARAM_GROUP_REWRITE | PARAM_GROUP_CLEANUP,
+		.pre_jail = cleanup_pre_jail,
 		.serve = cleanup_serve,
 	};
 

@@ -3,7 +3,9 @@
  *
  * One CLEANUP_STATE per message: cleanup.c reads the envelope and
  * drives the queue file writer, cleanup_message.c processes the
- * headers and body lines, cleanup_addr.c canonicalizes addresses.
+ * headers and body lines, cleanup_addr.c canonicalizes addresses,
+ * cleanup_map.c and cleanup_masq.c apply canonical_maps, masquerading
+ * and virtual_alias_maps.
  */
 
 #ifndef CLEANUP_H
@@ -82,6 +84,9 @@ typedef struct CLEANUP_STATE {
 #define CLEANUP_SEEN_RESENT_DATE	(1 << 5)
 #define CLEANUP_SEEN_RESENT_MSGID	(1 << 6)
 
+/* Internal flags (beside CLEANUP_FLAG_*): a DISCARD action was logged. */
+#define CLEANUP_FLAG_DISCARD_LOGGED	(1 << 16)
+
 /* cleanup_addr.c */
 extern int cleanup_rewrite(CLEANUP_STATE *state, const char *addr,
 			   struct STRBUF *result);
@@ -89,13 +94,74 @@ extern void cleanup_out_rcpt(CLEANUP_STATE *state, const char *canon,
 			     const char *orig, const char *dsn_orcpt,
 			     int dsn_notify);
 
+/* cleanup_map.c: canonical and virtual alias mapping (MAP_OK clients) */
+typedef struct CLEANUP_FIND {
+	/* MAP_FOUND (value set), MAP_NOTFOUND or MAP_RETRY; partial keys
+	 * (all but the first) are not for pattern tables. */
+	int     (*lookup)(void *context, const char *key, int partial,
+			  struct STRBUF *value);
+	/* The domain is $myorigin or local: 1, 0, or -1 (try later). */
+	int     (*is_local)(void *context, const char *domain);
+	void   *context;
+	const char *delimiters;		/* recipient_delimiter */
+} CLEANUP_FIND;
+typedef int (*CLEANUP_MAP1N_FN)(void *context, const char *addr,
+				struct ARGV *result);
+typedef struct CLEANUP_LIMITS {
+	int     recursion;		/* virtual_alias_recursion_limit */
+	int     expansion;		/* virtual_alias_expansion_limit */
+	int     length;			/* virtual_alias_address_length_limit */
+} CLEANUP_LIMITS;
+#define CLEANUP_EXPAND_OK	0
+#define CLEANUP_EXPAND_RETRY	1	/* a table failed */
+#define CLEANUP_EXPAND_NESTING	2	/* recursion limit (or a loop) */
+#define CLEANUP_EXPAND_SIZE	3	/* expansion limit */
+#define CLEANUP_EXPAND_LENGTH	4	/* a result over the length limit */
+extern int cleanup_map_find(const CLEANUP_FIND *find, const char *addr,
+			    struct STRBUF *value, struct STRBUF *ext);
+extern void cleanup_map_crunch(const char *addr, const char *value,
+			       const char *ext, struct ARGV *out);
+extern int cleanup_map_expand(const char *addr, CLEANUP_MAP1N_FN lookup,
+			      void *context, const CLEANUP_LIMITS *limits,
+			      struct ARGV *out);
+extern int cleanup_map_sender(CLEANUP_STATE *state, struct STRBUF *addr);
+extern int cleanup_map_recipient(CLEANUP_STATE *state, const char *canon,
+				 struct ARGV *out);
+extern int cleanup_map_header(CLEANUP_STATE *state, int hdr_flags,
+			      struct STRBUF *header);
+
+/* cleanup_masq.c: masquerade_domains ("!" entries stop the search) */
+extern const char *cleanup_masq_domain(const struct ARGV *masq,
+				       const char *domain);
+extern int cleanup_masq_addr(const struct ARGV *masq,
+			     const struct ARGV *exceptions,
+			     struct STRBUF *addr);
+
 /* cleanup_message.c */
 extern void cleanup_message_start(CLEANUP_STATE *state);
 extern void cleanup_message_line(CLEANUP_STATE *state, const char *line,
 				 size_t len);
 extern void cleanup_message_end(CLEANUP_STATE *state);
 extern void cleanup_date(struct STRBUF *out, long when);
+extern void cleanup_out_line(CLEANUP_STATE *state, const char *line,
+			     size_t len);
+extern void cleanup_out_text(CLEANUP_STATE *state, const char *text);
 extern void cleanup_error(CLEANUP_STATE *state, int stat, const char *fmt,
 			  ...) PRINTFLIKE(3, 4);
+
+/* cleanup_checks.c: header_checks, body_checks and friends */
+#define CLEANUP_CHECKS_KEEP	0
+#define CLEANUP_CHECKS_DROP	1
+extern void cleanup_checks_init(void);
+
+/* Reads the rewriting parameters and opens the tables, once. */
+extern void cleanup_map_init(void);
+extern void cleanup_checks_start(CLEANUP_STATE *state);
+extern int cleanup_checks_header(CLEANUP_STATE *state, struct STRBUF *hdr);
+extern void cleanup_checks_headers_end(CLEANUP_STATE *state);
+extern void cleanup_checks_body(CLEANUP_STATE *state, const char *line,
+				size_t len);
+extern void cleanup_checks_end(CLEANUP_STATE *state);
+extern void cleanup_checks_extracted(CLEANUP_STATE *state);
 
 #endif

@@ -6,14 +6,16 @@
  * (CLEANUP_STAT_DEFER) rather than queued with addresses in the wrong
  * form: the client reports a temporary error and tries again later.
  * Duplicate recipients are written once, up to duplicate_filter_limit
- * remembered addresses.
+ * remembered addresses; that filter sees the final recipients, after
+ * canonical and virtual alias mapping.
  */
 
 #include "sysdeps.h"
 
 #include <string.h>
 
-#include "log.h"		/* util */
+#include "argv.h"		/* util */
+#include "log.h"
 #include "mem.h"
 #include "nametab.h"
 #include "strbuf.h"
@@ -37,11 +39,11 @@ cleanup_rewrite(CLEANUP_STATE *state, const char *addr, STRBUF *result)
 	return 0;
 }
 
-/* cleanup_out_rcpt - write a recipient unless it was written already */
+/* cleanup_out_rcpt1 - write a recipient unless it was written already */
 
-void
-cleanup_out_rcpt(CLEANUP_STATE *state, const char *canon, const char *orig,
-		 const char *dsn_orcpt, int dsn_notify)
+static void
+cleanup_out_rcpt1(CLEANUP_STATE *state, const char *canon, const char *orig,
+		  const char *dsn_orcpt, int dsn_notify)
 {
 	if (nametab_exists(state->dups, canon))
 		return;
@@ -56,4 +58,23 @@ cleanup_out_rcpt(CLEANUP_STATE *state, const char *canon, const char *orig,
 		free(state->one_rcpt);
 		state->one_rcpt = NULL;
 	}
+}
+
+/*
+ * cleanup_out_rcpt - canonical and virtual alias mapping
+ * (cleanup_map.c), then write each resulting recipient
+ */
+
+void
+cleanup_out_rcpt(CLEANUP_STATE *state, const char *canon, const char *orig,
+		 const char *dsn_orcpt, int dsn_notify)
+{
+	ARGV   *list = argv_create();
+	size_t	i;
+
+	if (cleanup_map_recipient(state, canon, list) == 0)
+		for (i = 0; i < list->argc; i++)
+			cleanup_out_rcpt1(state, list->argv[i], orig, dsn_orcpt,
+					  dsn_notify);
+	argv_free(&list);
 }

@@ -51,7 +51,7 @@ cleanup_date(STRBUF *out, long when)
 
 /* cleanup_out_line - one content line into the file */
 
-static void
+void
 cleanup_out_line(CLEANUP_STATE *state, const char *line, size_t len)
 {
 	state->content_len += (long) len + 1;
@@ -66,7 +66,7 @@ cleanup_out_line(CLEANUP_STATE *state, const char *line, size_t len)
 
 /* cleanup_out_text - lines separated by "\n" */
 
-static void
+void
 cleanup_out_text(CLEANUP_STATE *state, const char *text)
 {
 	const char *nl;
@@ -98,6 +98,7 @@ cleanup_message_start(CLEANUP_STATE *state)
 	size_t	i;
 
 	state->phase = CLEANUP_IN_HEADERS;
+	cleanup_checks_start(state);
 	cleanup_date(date, state->arrival_sec);
 	for (i = 0; i < state->attrs->argc; i++) {
 		const char *a = state->attrs->argv[i];
@@ -172,6 +173,11 @@ cleanup_header_done(CLEANUP_STATE *state)
 	size_t	name_len, value_off;
 	int     drop = 0;
 
+	if (cleanup_checks_header(state, state->header) == CLEANUP_CHECKS_DROP) {
+		strbuf_reset(state->header);
+		return;
+	}
+	hdr = strbuf_str(state->header);	/* REPLACE may have changed it */
 	name_len = header_name_len(hdr, strbuf_len(state->header), &value_off);
 	info = header_info_find(hdr, name_len);
 	if (info != NULL) {
@@ -220,8 +226,10 @@ cleanup_header_done(CLEANUP_STATE *state)
 		}
 		strbuf_free(&value);
 	}
+	if (!drop && info != NULL)
+		(void) cleanup_map_header(state, info->flags, state->header);
 	if (!drop)
-		cleanup_out_text(state, hdr);
+		cleanup_out_text(state, strbuf_str(state->header));
 	strbuf_reset(state->header);
 }
 
@@ -331,9 +339,10 @@ cleanup_message_line(CLEANUP_STATE *state, const char *line, size_t len)
 			return;
 		}
 		cleanup_add_headers(state);
+		cleanup_checks_headers_end(state);
 		state->phase = CLEANUP_IN_BODY;
 	}
-	cleanup_out_line(state, line, len);
+	cleanup_checks_body(state, line, len);
 }
 
 /*
@@ -354,9 +363,12 @@ cleanup_message_end(CLEANUP_STATE *state)
 		if (strbuf_len(state->header) > 0)
 			cleanup_header_done(state);
 		cleanup_add_headers(state);
+		cleanup_checks_headers_end(state);
 		state->phase = CLEANUP_IN_BODY;
 	}
+	cleanup_checks_end(state);
 	qfile_write_extracted(state->writer);
+	cleanup_checks_extracted(state);
 	list = state->resent_extract->argc ? state->resent_extract
 		: state->to_extract;
 	for (i = 0; i < list->argc; i++) {

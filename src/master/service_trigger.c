@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -72,16 +73,30 @@ trigger_dgram_event(int unused_event, void *context)
 	int	fd = (int) (intptr_t) context;
 	ssize_t n;
 
+	sigset_t block;
+	sigset_t saved;
+
 	if (buf == NULL)
 		buf = xmalloc(TRIGGER_DGRAM_SIZE);
 	service_idle_stop();
 	if (ss->spec->pre_accept)
 		ss->spec->pre_accept(&ss->svc);
+
+	/*
+	 * A datagram taken off the socket exists nowhere else: handle it
+	 * before a SIGTERM handler runs (postlogd's drains the queue and
+	 * exits), or it dies with the process. Found as master's lost
+	 * "terminating on signal 15" line under load.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	(void) sigprocmask(SIG_BLOCK, &block, &saved);
 	n = recv(fd, buf, TRIGGER_DGRAM_SIZE, MSG_DONTWAIT);
 	if (n > 0)
 		trigger_call(buf, (size_t) n);
 	else if (n < 0 && errno != EAGAIN && errno != EINTR)
 		log_fatal("receive datagram: %m");
+	(void) sigprocmask(SIG_SETMASK, &saved, NULL);
 	service_idle_start();
 }
 

@@ -108,6 +108,29 @@ pickup_check(IOSTREAM *st, PICKUP_INFO *info, STRBUF *why)
 	return result;
 }
 
+/*
+ * pickup_reason - the status text, then the server's reason when it
+ * adds anything (cleanup_clnt_close() puts the status text in why when
+ * there is no reason); the result is left in why
+ */
+
+static const char *
+pickup_reason(int status, STRBUF *why)
+{
+	const char *text = cleanup_stat_text(status);
+	STRBUF *tmp;
+
+	if (strbuf_len(why) == 0 || strcmp(strbuf_str(why), text) == 0) {
+		strbuf_set(why, text);
+	} else {
+		tmp = strbuf_create(100);
+		strbuf_printf(tmp, "%s: %s", text, strbuf_str(why));
+		strbuf_set(why, strbuf_str(tmp));
+		strbuf_free(&tmp);
+	}
+	return strbuf_str(why);
+}
+
 /* pickup_send - stream a checked file to cleanup */
 
 static int
@@ -158,14 +181,12 @@ pickup_send(IOSTREAM *st, PICKUP_INFO *info, const char *path)
 		if (unlink(path) < 0)
 			log_warn("remove %s: %m", path);
 	} else if (status & (CLEANUP_STAT_WRITE | CLEANUP_STAT_DEFER)) {
-		log_warn("%s: %s%s%s; will try again later", path,
-			 cleanup_stat_text(status), strbuf_len(why) ? ": " : "",
-			 strbuf_str(why));
+		log_warn("%s: %s; will try again later", path,
+			 pickup_reason(status, why));
 		result = PICKUP_RETRY;
 	} else {
-		log_warn("%s: uid=%ld: message rejected: %s%s%s", path,
-			 (long) info->uid, cleanup_stat_text(status),
-			 strbuf_len(why) ? ": " : "", strbuf_str(why));
+		log_warn("%s: uid=%ld: message rejected: %s", path,
+			 (long) info->uid, pickup_reason(status, why));
 		if (unlink(path) < 0)
 			log_warn("remove %s: %m", path);
 	}
