@@ -5,7 +5,8 @@ Starts master with the shipped "rewrite" service line and queries
 private/rewrite with the internal attribute protocol (src/global/attr.h),
 spoken here by a small Python encoder and decoder: rewrite with both rule
 sets, resolve of each address class, transport_maps, and the refusal of
-a garbled request (the server drops that client and keeps serving).
+a garbled request (the server drops that client and keeps serving),
+relocated_maps (the error transport with "5.1.6 User has moved to").
 """
 
 import os
@@ -139,3 +140,42 @@ def test_rewrite_and_resolve(instance):
                     [("request", "resolve"), ("address", "u@localhost")])
     assert reply["transport"] == "local"
     sock2.close()
+
+
+def test_relocated_maps(instance):
+    sock, reader = start(
+        instance, myhostname="mail.example.com", mydomain="example.com",
+        myorigin="origin.example", mydestination="$myhostname, localhost",
+        recipient_delimiter="+",
+        relocated_maps="inline:{bob@mail.example.com=bob@new.example, "
+                       "carol=carol@elsewhere.example, "
+                       "{@gone.example=the new office}}, "
+                       "regexp:{{/^dave(\\+.*)?@/ dave@x.example}, "
+                       "{!/@/ frank@x.example}}")
+    cases = [
+        ("bob@mail.example.com", "error",
+         "5.1.6 User has moved to bob@new.example"),
+        ("Bob+ext@Mail.Example.com", "error",
+         "5.1.6 User has moved to bob@new.example"),
+        ("carol@localhost", "error",
+         "5.1.6 User has moved to carol@elsewhere.example"),
+        ("carol+x@origin.example", "error",
+         "5.1.6 User has moved to carol@elsewhere.example"),
+        ("carol@other.example", "smtp", "other.example"),
+        ("anyone@gone.example", "error",
+         "5.1.6 User has moved to the new office"),
+        ("dave@other.example", "error",
+         "5.1.6 User has moved to dave@x.example"),
+        ("dave+x@mail.example.com", "error",
+         "5.1.6 User has moved to dave@x.example"),
+        ("erin@mail.example.com", "local", "mail.example.com"),
+        # Pattern tables see the whole address only, never "frank".
+        ("frank@mail.example.com", "local", "mail.example.com"),
+    ]
+    for addr, transport, nexthop in cases:
+        reply = request(sock, reader, [("request", "resolve"),
+                                       ("address", addr)])
+        assert reply["status"] == 0
+        assert (reply["transport"], reply["nexthop"]) == (transport, nexthop), \
+            (addr, reply)
+    sock.close()

@@ -21,6 +21,7 @@ char   *var_local_transport;
 char   *var_relay_domains;
 char   *var_relay_transport;
 char   *var_relayhost;
+char   *var_relocated_maps;
 char   *var_remote_header_rewrite_domain;
 int	var_swap_bangpath;
 char   *var_transport_maps;
@@ -59,6 +60,7 @@ const PARAM_DEF params_rewrite[] = {
 	      &var_relay_domains, 0, 0),
     PARAM_STR("relay_transport", "relay", &var_relay_transport, 1, 0),
     PARAM_STR("relayhost", "", &var_relayhost, 0, 0),
+    PARAM_STR("relocated_maps", "", &var_relocated_maps, 0, 0),
     PARAM_STR("remote_header_rewrite_domain", "",
 	      &var_remote_header_rewrite_domain, 0, 0),
     PARAM_BOOL("swap_bangpath", 1, &var_swap_bangpath),

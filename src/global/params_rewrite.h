@@ -17,6 +17,7 @@ extern char *var_local_transport;
 extern char *var_relay_domains;
 extern char *var_relay_transport;
 extern char *var_relayhost;
+extern char *var_relocated_maps;
 extern char *var_remote_header_rewrite_domain;
 extern int var_swap_bangpath;
 extern char *var_transport_maps;

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mem.h"
 #include "strbuf.h"
@@ -262,6 +263,74 @@ resolve_transport_maps(const RESOLVE_CONF *conf, const char *rcpt,
 	return status == MAP_RETRY ? -1 : 0;
 }
 
+/*
+ * resolve_relocated - relocated_maps: a user who has moved bounces
+ *
+ * The keys of relocated(5), in order: user+ext@domain, user@domain,
+ * user+ext, user (these two only when the domain is local), @domain.
+ * A hit selects the error transport with the new location in the
+ * 5.1.6 text; -1 when a table failed.
+ */
+
+static int
+resolve_relocated(const RESOLVE_CONF *conf, const char *rcpt, int local,
+		  RESOLVE_REPLY *reply)
+{
+	STRBUF *value;
+	STRBUF *key;
+	const char *d = conf->recipient_delimiter;
+	ssize_t at = rewrite_addr_split(rcpt);
+	size_t	cut = 0;
+	int     status = MAP_NOTFOUND;
+	int     pass;
+
+	if (at <= 0)
+		return 0;
+	if (d != NULL && *d) {
+		cut = strcspn(rcpt, d);
+		if (cut >= (size_t) at)
+			cut = 0;
+	}
+	value = strbuf_create(50);
+	key = strbuf_create(50);
+	for (pass = 0; pass < 5 && status == MAP_NOTFOUND; pass++) {
+		switch (pass) {
+		case 0:
+			strbuf_set(key, rcpt);
+			break;
+		case 1:
+			if (cut == 0)
+				continue;
+			strbuf_set_mem(key, rcpt, cut);
+			strbuf_append_str(key, rcpt + at);
+			break;
+		case 2:
+			if (!local)
+				continue;
+			strbuf_set_mem(key, rcpt, (size_t) at);
+			break;
+		case 3:
+			if (!local || cut == 0)
+				continue;
+			strbuf_set_mem(key, rcpt, cut);
+			break;
+		default:
+			strbuf_set(key, rcpt + at);
+			break;
+		}
+		status = conf->relocated_lookup(conf->context, strbuf_str(key),
+						pass > 0, value);
+	}
+	if (status == MAP_FOUND) {
+		strbuf_set(reply->transport, "error");
+		strbuf_printf(reply->nexthop, "5.1.6 User has moved to %s",
+			      strbuf_str(value));
+	}
+	strbuf_free(&key);
+	strbuf_free(&value);
+	return status == MAP_RETRY ? -1 : 0;
+}
+
 /* resolve_addr - decide transport, next hop and class of an address */
 
 void
@@ -359,6 +428,14 @@ resolve_addr(const RESOLVE_CONF *conf, const char *addr, RESOLVE_REPLY *reply)
 	}
 	if (cls > 0 && cls != RESOLVE_CLASS_ALIAS && conf->transport_lookup
 	    && resolve_transport_maps(conf, strbuf_str(rcpt), domain, reply) < 0)
+		reply->flags |= RESOLVE_FLAG_FAIL;
+	if (cls > 0 && !(reply->flags & RESOLVE_FLAG_FAIL)
+	    && conf->relocated_lookup
+	    && resolve_relocated(conf, strbuf_str(rcpt),
+				 cls == RESOLVE_CLASS_LOCAL
+				 || (conf->myorigin
+				     && strcasecmp(domain, conf->myorigin) == 0),
+				 reply) < 0)
 		reply->flags |= RESOLVE_FLAG_FAIL;
 	free(domain);
 	strbuf_free(&rcpt);

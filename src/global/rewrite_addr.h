@@ -7,8 +7,10 @@
  * decides transport, next hop and address class (ADDRESS_CLASS_README).
  * Addresses are in internal (unquoted-where-possible) form; the split
  * into local part and domain honours quoted local parts ("a@b"@c) and
- * backslash escapes. Domain membership and transport_maps lookups come
- * from the caller through callbacks.
+ * backslash escapes. Domain membership, transport_maps and
+ * relocated_maps lookups come from the caller through callbacks; a
+ * relocated recipient resolves to the error transport with next hop
+ * "5.1.6 User has moved to NEW_LOCATION".
  */
 
 #ifndef REWRITE_ADDR_H
@@ -67,6 +69,11 @@ typedef struct RESOLVE_CONF {
 	 * NULL when there are none. */
 	int	(*transport_lookup)(void *context, const char *key,
 				    struct STRBUF *value);
+	/* relocated_maps: as transport_lookup; partial keys (user,
+	 * @domain) are not for pattern tables. NULL when there are none. */
+	int	(*relocated_lookup)(void *context, const char *key,
+				    int partial, struct STRBUF *value);
+	const char *myorigin;		/* user-only keys; NULL: class only */
 	void   *context;
 } RESOLVE_CONF;
 

@@ -214,12 +214,113 @@ test_resolve(void **state)
 	resolve_reply_free(&reply);
 }
 
+/* test_relocated_lookup - a relocated_maps table that logs its keys */
+
+static int
+test_relocated_lookup(void *context, const char *key, int partial,
+		      STRBUF *value)
+{
+	static const char *t[][2] = {
+		{"bob@host.example.com", "bob@new.example"},
+		{"carol", "carol@elsewhere.example"},
+		{"@gone.example", "the new office"},
+		{"fail@vmail.example", 0},
+	};
+	STRBUF *keys = context;
+	size_t  n;
+
+	strbuf_append_printf(keys, "%s%s%s", strbuf_len(keys) ? " " : "",
+			     partial ? "*" : "", key);
+	for (n = 0; n < sizeof(t) / sizeof(t[0]); n++) {
+		if (strcmp(key, t[n][0]) == 0) {
+			if (t[n][1] == 0)
+				return MAP_RETRY;
+			strbuf_set(value, t[n][1]);
+			return MAP_FOUND;
+		}
+	}
+	return MAP_NOTFOUND;
+}
+
+/* test_relocated - relocated(5) search order and the 5.1.6 bounce */
+
+static void
+test_relocated(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *keys;		/* "*": a partial key */
+		const char *transport, *nexthop;
+		int	fail;
+	} t[] = {
+		{"joe+ext@host.example.com", "joe+ext@host.example.com "
+		 "*joe@host.example.com *joe+ext *joe *@host.example.com",
+		 "local", "host.example.com", 0},
+		{"joe", "joe@host.example.com *joe *@host.example.com",
+		 "local", "host.example.com", 0},
+		{"joe@other.example", "joe@other.example *@other.example",
+		 "smtp", "other.example", 0},
+		{"joe@origin.example", "joe@origin.example *joe "
+		 "*@origin.example", "smtp", "origin.example", 0},
+		{"bob+x@host.example.com", "bob+x@host.example.com "
+		 "*bob@host.example.com", "error",
+		 "5.1.6 User has moved to bob@new.example", 0},
+		{"carol@localhost", "carol@localhost *carol", "error",
+		 "5.1.6 User has moved to carol@elsewhere.example", 0},
+		{"carol@other.example", "carol@other.example *@other.example",
+		 "smtp", "other.example", 0},
+		{"anyone@gone.example", "anyone@gone.example *@gone.example",
+		 "error", "5.1.6 User has moved to the new office", 0},
+		{"fail@vmail.example", "fail@vmail.example", "virtual",
+		 "vmail.example", 1},
+		{"x@broken.example", "", "retry",
+		 "4.3.0 address resolver lookup failure", 1},
+	};
+	STRBUF *keys = strbuf_create(100);
+	RESOLVE_REPLY reply;
+	size_t  n;
+
+	(void) state;
+	resolve_reply_init(&reply);
+	for (n = 0; n < sizeof(t) / sizeof(t[0]); n++) {
+		RESOLVE_CONF conf = {
+			.myhostname = "host.example.com",
+			.local_transport = "local:host.example.com",
+			.virtual_transport = "virtual",
+			.relay_transport = "relay",
+			.default_transport = "smtp",
+			.relayhost = "",
+			.recipient_delimiter = "+",
+			.percent_hack = 1,
+			.swap_bangpath = 1,
+			.domain_class = test_domain_class,
+			.relocated_lookup = test_relocated_lookup,
+			.myorigin = "origin.example",
+			.context = keys,
+		};
+
+		strbuf_reset(keys);
+		resolve_addr(&conf, t[n].in, &reply);
+		if (strcmp(strbuf_str(keys), t[n].keys) != 0
+		    || strcmp(strbuf_str(reply.transport), t[n].transport) != 0
+		    || strcmp(strbuf_str(reply.nexthop), t[n].nexthop) != 0
+		    || ((reply.flags & RESOLVE_FLAG_FAIL) != 0) != t[n].fail)
+			fail_msg("%s: keys [%s] got %s [%s] %#x", t[n].in,
+				 strbuf_str(keys), strbuf_str(reply.transport),
+				 strbuf_str(reply.nexthop),
+				 (unsigned) reply.flags);
+	}
+	resolve_reply_free(&reply);
+	strbuf_free(&keys);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rewrite_local),
 		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_relocated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,8 +10,8 @@
  *		-> status=0 flags=N transport=T nexthop=H recipient=R
  *
  * The rules themselves are in src/global/rewrite_addr.c; this file
- * holds the configuration (domain lists, transport_maps) and the
- * dispatch. It is a SERVICE_MULTI daemon: cleanup, qmgr and smtpd keep
+ * holds the configuration (domain lists, transport_maps,
+ * relocated_maps) and the dispatch. It is a SERVICE_MULTI daemon: cleanup, qmgr and smtpd keep
  * connections open, so one process serves many clients.
  *
  * Security: runs as $mail_owner (master.cf may chroot it; tables are
@@ -52,6 +52,8 @@ static TR_DOMAINS *tr_relay;
 static ARGV *tr_interfaces;		/* inet_interfaces + proxy_interfaces */
 static MAP **tr_transport;		/* transport_maps; NULL entry: failed */
 static size_t tr_transport_count;
+static MAP **tr_relocated;		/* relocated_maps; NULL entry: failed */
+static size_t tr_relocated_count;
 
 /* tr_is_local_literal - is [addr] one of our interface addresses? */
 
@@ -120,6 +122,28 @@ tr_transport_lookup(void *context, const char *key, STRBUF *value)
 		if (tr_transport[i] == NULL)
 			return MAP_RETRY;
 		status = map_lookup(tr_transport[i], key, value);
+		if (status != MAP_NOTFOUND)
+			return status;
+	}
+	return MAP_NOTFOUND;
+}
+
+/* tr_relocated_lookup - search relocated_maps in order */
+
+static int
+tr_relocated_lookup(void *context, const char *key, int partial,
+		    STRBUF *value)
+{
+	size_t	i;
+	int	status;
+
+	(void) context;
+	for (i = 0; i < tr_relocated_count; i++) {
+		if (tr_relocated[i] == NULL)
+			return MAP_RETRY;
+		if (partial && (tr_relocated[i]->flags & MAP_F_PATTERN))
+			continue;
+		status = map_lookup(tr_relocated[i], key, value);
 		if (status != MAP_NOTFOUND)
 			return status;
 	}
@@ -209,6 +233,8 @@ tr_resolve(IOSTREAM *client)
 		.swap_bangpath = var_swap_bangpath,
 		.domain_class = tr_domain_class,
 		.transport_lookup = tr_transport_count ? tr_transport_lookup : 0,
+		.relocated_lookup = tr_relocated_count ? tr_relocated_lookup : 0,
+		.myorigin = var_myorigin,
 	};
 	int	ret;
 
@@ -314,7 +340,9 @@ tr_pre_jail(const SERVICE *svc)
 		argv_add(tr_interfaces, maps->argv[i]);
 	argv_free(&maps);
 
-	maps = argv_split(var_transport_maps, ", \t\r\n");
+	if ((maps = argv_split_q(var_transport_maps, ", \t\r\n", "{}",
+				 why)) == NULL)
+		log_fatal("transport_maps: %s", strbuf_str(why));
 	tr_transport_count = maps->argc;
 	tr_transport = xcalloc(maps->argc + 1, sizeof(*tr_transport));
 	for (i = 0; i < maps->argc; i++) {
@@ -322,6 +350,19 @@ tr_pre_jail(const SERVICE *svc)
 					   MAP_F_FOLD_FIX | MAP_F_FOLD_MUL, why);
 		if (tr_transport[i] == NULL)
 			log_warn("transport_maps: %s", strbuf_str(why));
+	}
+	argv_free(&maps);
+
+	if ((maps = argv_split_q(var_relocated_maps, ", \t\r\n", "{}",
+				 why)) == NULL)
+		log_fatal("relocated_maps: %s", strbuf_str(why));
+	tr_relocated_count = maps->argc;
+	tr_relocated = xcalloc(maps->argc + 1, sizeof(*tr_relocated));
+	for (i = 0; i < maps->argc; i++) {
+		tr_relocated[i] = map_open(maps->argv[i], O_RDONLY,
+					   MAP_F_FOLD_FIX, why);
+		if (tr_relocated[i] == NULL)
+			log_warn("relocated_maps: %s", strbuf_str(why));
 	}
 	argv_free(&maps);
 	strbuf_free(&why);
