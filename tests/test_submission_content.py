@@ -31,12 +31,15 @@ def pipeline(instance):
     return instance
 
 
-def submit(instance, args, data):
+def submit(instance, args, data, extra_env=None):
     """sendmail with bytes on stdin; the queue ID of the new message."""
     before = set(queue_ids(instance))
     argv = [instance.installed.path("sendmail_path"), "-C", instance.etc]
+    env = env_without_config()
+    env.pop("NAME", None)
+    env.update(extra_env or {})
     proc = subprocess.run(argv + list(args), input=data,
-                          env=env_without_config(), capture_output=True,
+                          env=env, capture_output=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
     wait_until(lambda: set(queue_ids(instance)) - before, 20,
@@ -150,6 +153,19 @@ def test_no_headers_at_all(pipeline):
     assert header_names(headers) == [b"received", b"from", b"date",
                                       b"message-id"]
     assert body == b"just a body\n\nsecond paragraph\n"
+
+
+@pytest.mark.parametrize("args,expect", [
+    ([], b"From: Joe Public <root@" + ORIGIN.encode() + b">"),
+    (["-F", "Ann Other"], b"From: Ann Other <root@" + ORIGIN.encode() + b">"),
+])
+def test_full_name_from_environment(pipeline, args, expect):
+    """The From: full name comes from $NAME unless -F overrides it."""
+    queue_id = submit(pipeline, args + ["rcpt@example.org"],
+                      b"Subject: x\n\nbody\n", {"NAME": "Joe Public"})
+    _, content, _ = postcat(pipeline, queue_id)
+    headers, _ = split_content(content)
+    assert expect in headers, headers
 
 
 def test_body_without_header_line(pipeline):

@@ -279,6 +279,7 @@ main(int argc, char **argv)
 	SM_REQUEST req;
 	STRBUF *why = strbuf_create(100);
 	const char *name;
+	const char *name_env;
 	const char *config_dir = NULL;
 	char   *dir_copy = NULL;
 	char   *slash;
@@ -440,6 +441,10 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc && !req.extract)
 		sm_usage("Recipient addresses must be specified on the command line or via the -t option");
+	/* As in Postfix, -F overrides the sender full name in $NAME. */
+	if (req.fullname == NULL && (name_env = getenv("NAME")) != NULL
+	    && *name_env != 0)
+		req.fullname = name_env;
 	(void) sm_enqueue(&req, argv + optind, config_dir);
 	strbuf_free(&why);
 	xfree(dir_copy);
