@@ -8,11 +8,12 @@
  * mainconf_parse_assignment().
  *
  * Checks: errors come with a reason; expansion ends (loops are caught by
- * the nesting limit, and a run never hangs); text without '$' expands
- * to itself, and so does any text with each '$' doubled, without a
- * single lookup; a scan looks nothing up and writes nothing; expansion
- * is repeatable; a parsed assignment is trimmed and parses again the
- * same; unset and override keep the list of names consistent.
+ * the nesting limit, with Postfix's message for "name = $name", and a
+ * run never hangs); text without '$' expands to itself, and so does
+ * any text with each '$' doubled, without a single lookup; a scan looks
+ * nothing up and writes nothing; expansion is repeatable; a parsed
+ * assignment is trimmed and parses again the same; unset and override
+ * keep the list of names consistent.
  *
  * The lookup does not call dynamic defaults (such as mydomain): those
  * evaluate main.cf values with mainconf_eval(), which exits on a bad
@@ -110,10 +111,36 @@ expand(STRBUF *result, const char *value, int flags, int *lookups,
 	return status;
 }
 
+/* is_self_reference - is value "$name", "${name}" or "$(name)" */
+
+static int
+is_self_reference(const char *name, const char *value)
+{
+	size_t	len = strlen(name);
+	const PARAM_DEF *def = param_find(name);
+	const char *cp;
+
+	/* A program sees the default of a read-only parameter. */
+	if (def != NULL && (def->flags & PARAM_F_READONLY))
+		return 0;
+	/* Only such names can be referred to. */
+	for (cp = name; *cp; cp++)
+		if (!isalnum((unsigned char) *cp) && *cp != '_')
+			return 0;
+	if (value[0] != '$')
+		return 0;
+	if (strcmp(value + 1, name) == 0)
+		return 1;
+	return (value[1] == '{' || value[1] == '(')
+	    && strncmp(value + 2, name, len) == 0
+	    && value[2 + len] == (value[1] == '{' ? '}' : ')')
+	    && value[3 + len] == 0;
+}
+
 /* fuzz_value - the expansion checks for one value */
 
 static void
-fuzz_value(const char *value)
+fuzz_value(const char *name, const char *value)
 {
 	STRBUF *result = strbuf_create(100);
 	STRBUF *again = strbuf_create(100);
@@ -136,6 +163,12 @@ fuzz_value(const char *value)
 					   strbuf_str(again)) == 0,
 		      "expansion not repeatable");
 	}
+
+	/* A loop is caught, with Postfix's message. */
+	if (is_self_reference(name, value))
+		check(status < 0 && strstr(strbuf_str(why), "unreasonable macro "
+					   "call nesting") != NULL,
+		      "loop not caught");
 
 	/* One level, recording names. */
 	(void) expand(result, value, MAINCONF_EXP_RECORD, &lookups, why);
@@ -324,7 +357,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < names->argc; i++) {
 			check(mainconf_lookup_raw(names->argv[i]) != NULL,
 			      "listed name without value");
-			fuzz_value(mainconf_lookup_raw(names->argv[i]));
+			fuzz_value(names->argv[i],
+				   mainconf_lookup_raw(names->argv[i]));
 		}
 		fuzz_dictionary(names);
 		argv_free(&names);

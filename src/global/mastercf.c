@@ -1066,14 +1066,16 @@ mcf_has_blank(const char *text)
  * mcf_needs_braces - would the text read back differently without braces
  *
  * Reading splits at white space, drops empty fields and strips one pair
- * of braces from a field that starts with '{' (found by mastercf_fuzz:
- * "{}" and "{{a}}" did not survive a rewrite).
+ * of braces from a field that starts with '{'; and a folded line that
+ * starts with '#' is a comment (found by mastercf_fuzz: "{}", "{{a}}"
+ * and "#" did not survive a rewrite).
  */
 
 static int
 mcf_needs_braces(const char *text)
 {
-	return *text == 0 || *text == MCF_BRACES[0] || mcf_has_blank(text);
+	return *text == 0 || *text == MCF_BRACES[0] || *text == '#'
+	    || mcf_has_blank(text);
 }
 
 /*

@@ -803,6 +803,10 @@ test_write(void **state)
 	strbuf_free(&want);
 }
 
+/* An argument long enough that the word after it starts a new line. */
+#define LONG_ARG \
+	"a-long-argument-that-fills-a-folded-line-so-that-the-next-word-wraps-xxxxx"
+
 /* edit_odd_command - a command with arguments that need braces */
 
 static void
@@ -813,7 +817,7 @@ edit_odd_command(MASTERCF *mcf)
 	assert_int_equal(mastercf_set_field(mastercf_find(mcf, "relay", "unix"),
 					    MASTERCF_COMMAND,
 					    "smtp -o {x={y}} {-x y} {} {{a}} {-oa}"
-					    " {b c} z",
+					    " {b c} z " LONG_ARG " #",
 					    why),
 			 0);
 	assert_int_equal(mastercf_set_field(mastercf_find(mcf, "smtp", "inet"),
@@ -825,9 +829,9 @@ edit_odd_command(MASTERCF *mcf)
 
 /*
  * test_write_safe - a rewritten entry reads back with the same fields:
- * empty arguments, arguments that start with '{' and arguments that
- * look like options without their braces keep the braces (found by
- * mastercf_fuzz)
+ * empty arguments, arguments that start with '{' or '#' (a folded
+ * line that starts with '#' is a comment) and arguments that look like
+ * options without their braces keep the braces (found by mastercf_fuzz)
  */
 
 static void
@@ -844,7 +848,8 @@ test_write_safe(void **state)
 	assert_non_null(mcf);
 	got = join_argv(mastercf_find(mcf, "relay", "unix")->argv,
 			MASTERCF_COMMAND);
-	assert_string_equal(got, "smtp|-o|x={y}|-x y||{a}|-oa|b c|z");
+	assert_string_equal(got, "smtp|-o|x={y}|-x y||{a}|-oa|b c|z|"
+			    LONG_ARG "|#");
 	xfree(got);
 	got = join_argv(mastercf_find(mcf, "smtp", "inet")->argv,
 			MASTERCF_COMMAND);

@@ -228,7 +228,9 @@ strbuf_truncate(STRBUF *sb, size_t len)
 void
 strbuf_trim_right(STRBUF *sb)
 {
-	while (sb->len > 0 && strchr(" \t\r\n", sb->data[sb->len - 1]))
+	/* A NUL byte is data, not white space (strchr would match it). */
+	while (sb->len > 0 && sb->data[sb->len - 1] != 0
+	       && strchr(" \t\r\n", sb->data[sb->len - 1]))
 		sb->len--;
 	sb->data[sb->len] = 0;
 }

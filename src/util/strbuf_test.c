@@ -99,6 +99,10 @@ test_misc(void **state)
 	strbuf_set(sb, "hello  \t\r\n");
 	strbuf_trim_right(sb);
 	assert_string_equal(strbuf_str(sb), "hello");
+	strbuf_set_mem(sb, "ab\0 ", 4);
+	strbuf_trim_right(sb);
+	assert_int_equal(strbuf_len(sb), 3);
+	strbuf_set(sb, "hello");
 	strbuf_truncate(sb, 2);
 	assert_string_equal(strbuf_str(sb), "he");
 	strbuf_truncate(sb, 20);
