@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
@@ -41,6 +40,7 @@
 #include "mail_queue.h"		/* global */
 #include "maildrop.h"
 #include "mainconf.h"
+#include "setgid_trust.h"
 #include "maillog_client.h"
 #include "param.h"
 #include "params_global.h"
@@ -72,71 +72,6 @@ postdrop_sig(int sig)
 		(void) unlink(postdrop_path);
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-/* postdrop_listed - is dir one of the words of list */
-
-static int
-postdrop_listed(const char *list, const char *dir)
-{
-	ARGV   *words = argv_split(list, ", \t\r\n");
-	int	found = (argv_find(words, dir) >= 0);
-
-	argv_free(&words);
-	return found;
-}
-
-/* postdrop_check_dir - a caller's -c directory must be blessed by root */
-
-static void
-postdrop_check_dir(const char *config_dir)
-{
-	STRBUF *why = strbuf_create(100);
-	int	found;
-
-	mainconf_set_dir(NULL);
-	if (mainconf_read(0, why) < 0)
-		log_fatal_status(EX_CONFIG, "%s", strbuf_str(why));
-	mainconf_load(PARAM_GROUP_GLOBAL);
-	found = postdrop_listed(var_alternate_config_directories, config_dir)
-	    || postdrop_listed(var_multi_instance_directories, config_dir);
-	if (!found) {
-		log_error("untrusted configuration directory name: %s", config_dir);
-		log_fatal_status(EX_CONFIG,
-				 "specify \"alternate_config_directories = %s\" in %s",
-				 config_dir, mainconf_path());
-	}
-	mainconf_reset();
-	strbuf_free(&why);
-}
-
-/* postdrop_clean_env - keep only what $import_environment lists */
-
-static void
-postdrop_clean_env(void)
-{
-	ARGV   *keep = argv_split(var_import_environment, ", \t\r\n");
-	ARGV   *saved = argv_create();
-	const char *value;
-	char   *eq;
-	size_t	i;
-
-	for (i = 0; i < keep->argc; i++) {
-		if (strchr(keep->argv[i], '=') != NULL)
-			argv_add(saved, keep->argv[i]);
-		else if ((value = getenv(keep->argv[i])) != NULL)
-			argv_add_printf(saved, "%s=%s", keep->argv[i], value);
-	}
-	if (clearenv() != 0)
-		log_fatal("clearenv failed");
-	for (i = 0; i < saved->argc; i++) {
-		eq = strchr(saved->argv[i], '=');
-		*eq = 0;
-		if (setenv(saved->argv[i], eq + 1, 1) < 0)
-			log_fatal("setenv: %m");
-	}
-	argv_free(&keep);
-	argv_free(&saved);
 }
 
 /* postdrop_copy - check standard input and copy it to the file */
@@ -200,13 +135,7 @@ main(int argc, char **argv)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			_exit(EX_OSERR);
 
-	untrusted = getuid() != 0 && (getauxval(AT_SECURE) != 0
-				      || getgid() != getegid()
-				      || getuid() != geteuid());
-	if (untrusted)
-		while (getenv("TZ") != NULL)
-			if (unsetenv("TZ") < 0)
-				_exit(EX_OSERR);
+	untrusted = setgid_untrusted();
 	tzset();
 	log_init("postdrop", LOG_DEST_STDERR | LOG_DEST_SYSLOG);
 
@@ -230,7 +159,7 @@ main(int argc, char **argv)
 
 	if (config_dir != NULL) {
 		if (untrusted && strcmp(config_dir, DEF_CONFIG_DIRECTORY) != 0)
-			postdrop_check_dir(config_dir);
+			setgid_check_config_dir(config_dir, EX_CONFIG);
 		mainconf_set_dir(config_dir);
 	} else if (!untrusted) {
 		(void) mainconf_set_dir_env();
@@ -238,7 +167,7 @@ main(int argc, char **argv)
 	if (mainconf_read(0, why) < 0)
 		log_fatal_status(EX_CONFIG, "%s", strbuf_str(why));
 	mainconf_load(PARAM_GROUP_GLOBAL);
-	postdrop_clean_env();
+	setgid_clean_env();
 
 	log_syslog_name(var_syslog_name);
 	if (log_syslog_facility(var_syslog_facility) < 0)

@@ -27,7 +27,6 @@
 
 #include <ctype.h>
 #include <fcntl.h>
-#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +39,7 @@
 #include "stringops.h"
 #include "maillog_client.h"	/* global */
 #include "mainconf.h"
+#include "setgid_trust.h"
 #include "param.h"
 #include "params_global.h"
 
@@ -91,74 +91,6 @@ postlog_print(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprintf(level, fmt, ap);
 	va_end(ap);
-}
-
-/* postlog_listed - is dir one of the words of list */
-
-static int
-postlog_listed(const char *list, const char *dir)
-{
-	ARGV   *words = argv_split(list, ", \t\r\n");
-	int	found = (argv_find(words, dir) >= 0);
-
-	argv_free(&words);
-	return found;
-}
-
-/* postlog_check_dir - a caller's -c directory must be blessed by root */
-
-static void
-postlog_check_dir(const char *config_dir)
-{
-	STRBUF *why = strbuf_create(100);
-	int	found;
-
-	/*
-	 * Postfix's rule for set-gid programs: the default main.cf (root's)
-	 * must list a non-default configuration directory.
-	 */
-	mainconf_set_dir(NULL);
-	if (mainconf_read(0, why) < 0)
-		log_fatal("%s", strbuf_str(why));
-	mainconf_load(PARAM_GROUP_GLOBAL);
-	found = postlog_listed(var_alternate_config_directories, config_dir)
-	    || postlog_listed(var_multi_instance_directories, config_dir);
-	if (!found) {
-		log_error("untrusted configuration directory name: %s", config_dir);
-		log_fatal("specify \"alternate_config_directories = %s\" in %s",
-			  config_dir, mainconf_path());
-	}
-	mainconf_reset();
-	strbuf_free(&why);
-}
-
-/* postlog_clean_env - keep only what $import_environment lists */
-
-static void
-postlog_clean_env(void)
-{
-	ARGV   *keep = argv_split(var_import_environment, ", \t\r\n");
-	ARGV   *saved = argv_create();
-	const char *value;
-	char   *eq;
-	size_t	i;
-
-	for (i = 0; i < keep->argc; i++) {
-		if (strchr(keep->argv[i], '=') != NULL)
-			argv_add(saved, keep->argv[i]);
-		else if ((value = getenv(keep->argv[i])) != NULL)
-			argv_add_printf(saved, "%s=%s", keep->argv[i], value);
-	}
-	if (clearenv() != 0)
-		log_fatal("clearenv failed");
-	for (i = 0; i < saved->argc; i++) {
-		eq = strchr(saved->argv[i], '=');
-		*eq = 0;
-		if (setenv(saved->argv[i], eq + 1, 1) < 0)
-			log_fatal("setenv: %m");
-	}
-	argv_free(&keep);
-	argv_free(&saved);
 }
 
 /* postlog_printable - the tag with unprintable bytes replaced */
@@ -237,13 +169,7 @@ main(int argc, char **argv)
 	 * MAIL_CONFIG); anyone else who runs us set-gid is not. The name
 	 * is censored too: argv[0] comes from the caller.
 	 */
-	untrusted = getuid() != 0 && (getauxval(AT_SECURE) != 0
-				      || getgid() != getegid()
-				      || getuid() != geteuid());
-	if (untrusted)
-		while (getenv("TZ") != NULL)
-			if (unsetenv("TZ") < 0)
-				_exit(1);
+	untrusted = setgid_untrusted();
 	tzset();
 	log_init("postlog", LOG_DEST_STDERR | LOG_DEST_SYSLOG);
 
@@ -272,7 +198,7 @@ main(int argc, char **argv)
 	/* Configuration. */
 	if (config_dir != NULL) {
 		if (untrusted && strcmp(config_dir, DEF_CONFIG_DIRECTORY) != 0)
-			postlog_check_dir(config_dir);
+			setgid_check_config_dir(config_dir, 1);
 		mainconf_set_dir(config_dir);
 	} else if (!untrusted) {
 		(void) mainconf_set_dir_env();
@@ -280,7 +206,7 @@ main(int argc, char **argv)
 	if (mainconf_read(0, why) < 0)
 		log_fatal("%s", strbuf_str(why));
 	mainconf_load(PARAM_GROUP_GLOBAL);
-	postlog_clean_env();
+	setgid_clean_env();
 
 	/* Logging as configured, under the tag. */
 	log_init("postlog", LOG_DEST_SYSLOG | LOG_DEST_STDERR);
