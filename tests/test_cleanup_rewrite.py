@@ -216,3 +216,67 @@ def test_table_failure_defers(instance):
     assert incoming(instance, queue_id) is None
     instance.wait_log("%s: canonical_maps map lookup problem for "
                       "alice@%s" % (queue_id, H))
+
+
+# local_header_rewrite_clients: header addresses in canonical form.
+HDR_REWRITE = ["From: joe", "To: ann, bob@x", "Cc: Carol <carol>",
+               "Reply-To: dave@y.example"]
+
+
+def run_header_rewrite(instance, settings, attrs):
+    instance.write_main_cf(**settings)
+    path = start(instance)
+    queue_id, reply = submit(path, message(
+        "joe", ["ann"], HDR_REWRITE + ["", "body"], attrs=attrs),
+        flags=FLAG_MAP_OK)
+    assert reply["status"] == 0, reply
+    return postcat(instance, queue_id).splitlines()
+
+
+def test_header_rewrite_local(instance):
+    # A pickup-style submission (no client_address) is local.
+    lines = run_header_rewrite(instance, {"append_dot_mydomain": "no"},
+                               ["userid=1001"])
+    assert "From: joe@%s" % H in lines
+    assert "To: ann@%s, bob@x" % H in lines
+    assert "Cc: Carol <carol@%s>" % H in lines
+    assert "Reply-To: dave@y.example" in lines
+
+
+def test_header_rewrite_local_dot_mydomain(instance):
+    lines = run_header_rewrite(instance, {"append_dot_mydomain": "yes"},
+                               ["userid=1001"])
+    assert "To: ann@%s, bob@x.example.com" % H in lines
+
+
+@pytest.mark.parametrize("remote_domain,want", [
+    ("", HDR_REWRITE),
+    ("remote.example", ["From: joe@remote.example",
+                        "To: ann@remote.example, bob@x.remote.example",
+                        "Cc: Carol <carol@remote.example>",
+                        "Reply-To: dave@y.example"]),
+])
+def test_header_rewrite_remote(instance, remote_domain, want):
+    lines = run_header_rewrite(
+        instance, {"remote_header_rewrite_domain": remote_domain,
+                   "append_dot_mydomain": "yes"},
+        ["client_name=mx.example.org", "client_address=198.51.100.7",
+         "protocol_name=ESMTP"])
+    for line in want:
+        assert line in lines, (line, lines)
+
+
+@pytest.mark.parametrize("clients,attrs", [
+    ("permit_mynetworks", ["client_address=198.51.100.7"]),
+    ("permit_sasl_authenticated",
+     ["client_address=203.0.113.5", "sasl_username=joe"]),
+    ("static:all", ["client_address=203.0.113.5"]),
+    ("permit_inet_interfaces", ["client_address=127.0.0.1"]),
+])
+def test_header_rewrite_clients(instance, clients, attrs):
+    lines = run_header_rewrite(
+        instance, {"local_header_rewrite_clients": clients,
+                   "mynetworks": "198.51.100.0/24",
+                   "append_dot_mydomain": "no"}, attrs)
+    assert "From: joe@%s" % H in lines, lines
+    assert "To: ann@%s, bob@x" % H in lines, lines

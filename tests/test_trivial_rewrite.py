@@ -179,3 +179,63 @@ def test_relocated_maps(instance):
         assert (reply["transport"], reply["nexthop"]) == (transport, nexthop), \
             (addr, reply)
     sock.close()
+
+
+def resolve(sock, reader, addr):
+    reply = request(sock, reader, [("request", "resolve"), ("address", addr)])
+    assert reply["status"] == 0
+    return reply
+
+
+FLAG_ERROR = 1 << 2
+CLASS_LOCAL = 1 << 8
+
+
+def test_resolve_interface_literals(instance):
+    # inet_interfaces and proxy_interfaces addresses are this machine.
+    sock, reader = start(instance, myhostname="mail.example.com",
+                         mydestination="$myhostname",
+                         inet_interfaces="127.0.0.1",
+                         proxy_interfaces="198.51.100.7")
+    for addr in ("u@[127.0.0.1]", "u@[198.51.100.7]"):
+        reply = resolve(sock, reader, addr)
+        assert reply["transport"] == "local", addr
+        assert reply["flags"] & CLASS_LOCAL, addr
+    reply = resolve(sock, reader, "u@[198.51.100.8]")
+    assert reply["transport"] == "smtp"
+    sock.close()
+
+
+def test_resolve_defaults(instance):
+    # resolve_null_domain = no, resolve_numeric_domain = no,
+    # resolve_dequoted_address = yes.
+    sock, reader = start(instance, myhostname="mail.example.com",
+                         mydestination="$myhostname, localhost",
+                         inet_interfaces="127.0.0.1")
+    assert resolve(sock, reader, "u@")["flags"] & FLAG_ERROR
+    reply = resolve(sock, reader, "u@127.0.0.1")
+    assert reply["flags"] & FLAG_ERROR
+    assert reply["recipient"] == "u@127.0.0.1"
+    reply = resolve(sock, reader, '"u@other.example"@localhost')
+    assert (reply["transport"], reply["recipient"]) == \
+        ("smtp", "u@other.example")
+    sock.close()
+
+
+def test_resolve_options(instance):
+    sock, reader = start(instance, myhostname="mail.example.com",
+                         mydestination="$myhostname, localhost",
+                         inet_interfaces="127.0.0.1",
+                         resolve_null_domain="yes",
+                         resolve_numeric_domain="yes",
+                         resolve_dequoted_address="no")
+    reply = resolve(sock, reader, "u@")
+    assert (reply["transport"], reply["recipient"]) == \
+        ("local", "u@mail.example.com")
+    assert not reply["flags"] & FLAG_ERROR
+    reply = resolve(sock, reader, "u@127.0.0.1")
+    assert (reply["transport"], reply["recipient"]) == \
+        ("local", "u@[127.0.0.1]")
+    reply = resolve(sock, reader, '"u@other.example"@localhost')
+    assert reply["transport"] == "local"
+    sock.close()

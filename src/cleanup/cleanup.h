@@ -87,6 +87,14 @@ typedef struct CLEANUP_STATE {
 /* Internal flags (beside CLEANUP_FLAG_*): a DISCARD action was logged. */
 #define CLEANUP_FLAG_DISCARD_LOGGED	(1 << 16)
 
+/* cleanup_rwr.c: rewrite context of header addresses */
+struct ADDR_MATCH_LIST;
+extern int cleanup_rwr_local(const char *clients, const char *client_addr,
+			     const char *sasl_username,
+			     struct ADDR_MATCH_LIST *interfaces,
+			     struct ADDR_MATCH_LIST *mynetworks);
+extern const char *cleanup_rwr_context(const CLEANUP_STATE *state);
+
 /* cleanup_addr.c */
 extern int cleanup_rewrite(CLEANUP_STATE *state, const char *addr,
 			   struct STRBUF *result);

@@ -745,7 +745,8 @@ cleanup_map_header_list(STRBUF *out, const ADDR_LIST *list,
 }
 
 /*
- * cleanup_map_header - canonical mapping and masquerading of the
+ * cleanup_map_header - canonical form (cleanup_rwr.c), canonical
+ * mapping and masquerading of the
  * addresses in a sender or recipient header, in place. The header is
  * left exactly as it was unless an address changed. Returns 0, or -1
  * (message deferred) on failure.
@@ -763,9 +764,13 @@ cleanup_map_header(CLEANUP_STATE *state, int hdr_flags, STRBUF *header)
 	int     class;
 	int     changed = 0;
 	int     ret = 0;
+	const char *context;
 
-	if ((state->flags & CLEANUP_FLAG_MAP_OK) == 0
-	    || (hdr_flags & HDR_F_TRACE))
+	if (hdr_flags & HDR_F_TRACE)
+		return 0;
+	/* Canonical form per local_header_rewrite_clients, then mapping. */
+	context = cleanup_rwr_context(state);
+	if (context == NULL && (state->flags & CLEANUP_FLAG_MAP_OK) == 0)
 		return 0;
 	if (hdr_flags & HDR_F_SENDER)
 		class = CLEANUP_CLASS_HDR_FROM;
@@ -785,7 +790,13 @@ cleanup_map_header(CLEANUP_STATE *state, int hdr_flags, STRBUF *header)
 	list = addr_parse_list(strbuf_str(value));
 	for (i = 0; i < list->count && ret == 0; i++) {
 		strbuf_set(addr, list->items[i].addr);
-		if (cleanup_map_class(state, class, addr) < 0)
+		if (context != NULL && *list->items[i].addr
+		    && rewrite_clnt(context, list->items[i].addr, addr) < 0) {
+			cleanup_error(state, CLEANUP_STAT_DEFER,
+				      "address rewriting service unavailable");
+			ret = -1;
+		} else if ((state->flags & CLEANUP_FLAG_MAP_OK)
+			   && cleanup_map_class(state, class, addr) < 0)
 			ret = -1;
 		if (strcmp(strbuf_str(addr), list->items[i].addr) != 0)
 			changed = 1;

@@ -22,6 +22,7 @@ char   *var_header_checks;
 char   *var_header_from_format;
 int	var_header_size_limit;
 int	var_hopcount_limit;
+char   *var_local_header_rewrite_clients;
 char   *var_masquerade_classes;
 char   *var_masquerade_domains;
 char   *var_masquerade_exceptions;
@@ -52,6 +53,8 @@ const PARAM_DEF params_cleanup[] = {
 	      1, 0),
     PARAM_INT("header_size_limit", 102400, &var_header_size_limit, 1, 0),
     PARAM_INT("hopcount_limit", 50, &var_hopcount_limit, 1, 0),
+    PARAM_STR("local_header_rewrite_clients", "permit_inet_interfaces",
+	      &var_local_header_rewrite_clients, 0, 0),
     PARAM_STR("masquerade_classes", "envelope_sender, header_sender, "
 	      "header_recipient", &var_masquerade_classes, 0, 0),
     PARAM_STR("masquerade_domains", "", &var_masquerade_domains, 0, 0),

@@ -18,6 +18,7 @@ extern char *var_header_checks;
 extern char *var_header_from_format;
 extern int var_header_size_limit;
 extern int var_hopcount_limit;
+extern char *var_local_header_rewrite_clients;
 extern char *var_masquerade_classes;
 extern char *var_masquerade_domains;
 extern char *var_masquerade_exceptions;

@@ -23,6 +23,9 @@ char   *var_relay_transport;
 char   *var_relayhost;
 char   *var_relocated_maps;
 char   *var_remote_header_rewrite_domain;
+int	var_resolve_dequoted_address;
+int	var_resolve_null_domain;
+int	var_resolve_numeric_domain;
 int	var_swap_bangpath;
 char   *var_transport_maps;
 char   *var_virtual_alias_domains;
@@ -63,6 +66,10 @@ const PARAM_DEF params_rewrite[] = {
     PARAM_STR("relocated_maps", "", &var_relocated_maps, 0, 0),
     PARAM_STR("remote_header_rewrite_domain", "",
 	      &var_remote_header_rewrite_domain, 0, 0),
+    PARAM_BOOL("resolve_dequoted_address", 1,
+	       &var_resolve_dequoted_address),
+    PARAM_BOOL("resolve_null_domain", 0, &var_resolve_null_domain),
+    PARAM_BOOL("resolve_numeric_domain", 0, &var_resolve_numeric_domain),
     PARAM_BOOL("swap_bangpath", 1, &var_swap_bangpath),
     PARAM_STR("transport_maps", "", &var_transport_maps, 0, 0),
     PARAM_STR("virtual_alias_domains", "$virtual_alias_maps",

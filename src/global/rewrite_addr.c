@@ -9,10 +9,13 @@
 
 #include "sysdeps.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <strings.h>
 
+#include "argv.h"
 #include "mem.h"
 #include "strbuf.h"
 #include "stringops.h"
@@ -331,6 +334,113 @@ resolve_relocated(const RESOLVE_CONF *conf, const char *rcpt, int local,
 	return status == MAP_RETRY ? -1 : 0;
 }
 
+/* resolve_numeric - is text a bare IPv4 or IPv6 address? */
+
+static int
+resolve_numeric(const char *text)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	return inet_pton(AF_INET, text, &a4) == 1
+		|| inet_pton(AF_INET6, text, &a6) == 1;
+}
+
+/* resolve_same_addr - do two textual IP addresses name the same host? */
+
+static int
+resolve_same_addr(const char *a, const char *b)
+{
+	unsigned char x[sizeof(struct in6_addr)];
+	unsigned char y[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, a, x) == 1)
+		return inet_pton(AF_INET, b, y) == 1
+			&& memcmp(x, y, sizeof(struct in_addr)) == 0;
+	if (inet_pton(AF_INET6, a, x) == 1)
+		return inet_pton(AF_INET6, b, y) == 1 && memcmp(x, y, sizeof(x)) == 0;
+	return strcasecmp(a, b) == 0;
+}
+
+/* rewrite_addr_literal_local - [addr] of one of our interfaces? */
+
+int
+rewrite_addr_literal_local(const char *domain, const char *interfaces)
+{
+	size_t	len = strlen(domain);
+	STRBUF *addr;
+	ARGV   *ifcs;
+	size_t	i;
+	int	found = 0;
+
+	if (len < 3 || domain[0] != '[' || domain[len - 1] != ']')
+		return 0;
+	addr = strbuf_create(len);
+	strbuf_set_mem(addr, domain + 1, len - 2);
+	if (strncasecmp(strbuf_str(addr), "ipv6:", 5) == 0)
+		strbuf_set(addr, strbuf_str(addr) + 5);
+	ifcs = argv_split(interfaces, ", \t\r\n");
+	for (i = 0; i < ifcs->argc && !found; i++) {
+		const char *ifc = ifcs->argv[i];
+
+		if (resolve_same_addr(ifc, strbuf_str(addr)))
+			found = 1;
+		/* XXX issue 5: "all" stands for the loopback addresses only. */
+		else if ((strcasecmp(ifc, "all") == 0
+			  || strcasecmp(ifc, "loopback-only") == 0
+			  || strcasecmp(ifc, "localhost") == 0)
+			 && (str_has_prefix(strbuf_str(addr), "127.")
+			     || resolve_same_addr(strbuf_str(addr), "::1")))
+			found = 1;
+	}
+	argv_free(&ifcs);
+	strbuf_free(&addr);
+	return found;
+}
+
+/*
+ * resolve_routed - does the local part s[0..at) route through us?
+ *
+ * With resolve_dequoted_address (the default) '@', and '%' or '!' when
+ * enabled, count even inside quotes, and a routed local part loses its
+ * quotes. Without it, a local part that needs quoting (it has '@' or
+ * quotes) is opaque. On 1, rcpt holds the (dequoted) local part.
+ */
+
+static int
+resolve_routed(const RESOLVE_CONF *conf, STRBUF *rcpt, size_t at)
+{
+	const char *s = strbuf_str(rcpt);
+	char   *copy;
+	size_t	i, n;
+
+	if (!conf->dequoted) {
+		if (memchr(s, '@', at) || memchr(s, '"', at))
+			return 0;
+		if (!(conf->percent_hack && memchr(s, '%', at))
+		    && !(conf->swap_bangpath && memchr(s, '!', at)))
+			return 0;
+		strbuf_truncate(rcpt, at);
+		return 1;
+	}
+	if (!memchr(s, '@', at)
+	    && !(conf->percent_hack && memchr(s, '%', at))
+	    && !(conf->swap_bangpath && memchr(s, '!', at)))
+		return 0;
+	copy = xmalloc(at + 1);
+	for (i = n = 0; i < at; i++) {
+		if (s[i] == '"')
+			continue;
+		if (s[i] == '\\' && i + 1 < at)
+			i++;
+		copy[n++] = s[i];
+	}
+	copy[n] = 0;
+	strbuf_set(rcpt, copy);
+	free(copy);
+	return 1;
+}
+
 /* resolve_addr - decide transport, next hop and class of an address */
 
 void
@@ -341,6 +451,7 @@ resolve_addr(const RESOLVE_CONF *conf, const char *addr, RESOLVE_REPLY *reply)
 	ssize_t at;
 	int     cls;
 	int     n;
+	int	numeric = 0;		/* bare IP address domain */
 
 	strbuf_reset(reply->transport);
 	strbuf_reset(reply->nexthop);
@@ -373,16 +484,28 @@ resolve_addr(const RESOLVE_CONF *conf, const char *addr, RESOLVE_REPLY *reply)
 		}
 		domain = xstrdup(strbuf_str(rcpt) + at + 1);
 		str_lower(domain);
+		/* resolve_null_domain: "user@" as user@$myhostname. */
+		if (*domain == 0 && conf->null_domain) {
+			free(domain);
+			strbuf_append_str(rcpt, conf->myhostname);
+			cls = RESOLVE_CLASS_LOCAL;
+			break;
+		}
+		/* resolve_numeric_domain: user@1.2.3.4 as user@[1.2.3.4]. */
+		if (resolve_numeric(domain)) {
+			if (conf->numeric_domain) {
+				strbuf_truncate(rcpt, (size_t) at + 1);
+				strbuf_append_printf(rcpt, "[%s]", domain);
+				free(domain);
+				continue;
+			}
+			numeric = 1;
+		}
 		cls = conf->domain_class(conf->context, domain);
 		free(domain);
 		if (cls != RESOLVE_CLASS_LOCAL)
 			break;
-		if (addr_find(strbuf_str(rcpt), (size_t) at, '@', 1) >= 0
-		    || (conf->percent_hack
-			&& addr_find(strbuf_str(rcpt), (size_t) at, '%', 1) >= 0)
-		    || (conf->swap_bangpath
-			&& addr_find(strbuf_str(rcpt), (size_t) at, '!', 0) >= 0)) {
-			strbuf_truncate(rcpt, (size_t) at);
+		if (resolve_routed(conf, rcpt, (size_t) at)) {
 			reply->flags |= RESOLVE_FLAG_ROUTED;
 			continue;
 		}
@@ -392,7 +515,7 @@ resolve_addr(const RESOLVE_CONF *conf, const char *addr, RESOLVE_REPLY *reply)
 	at = rewrite_addr_split(strbuf_str(rcpt));
 	domain = xstrdup(at >= 0 ? strbuf_str(rcpt) + at + 1 : "");
 	str_lower(domain);
-	if (at == 0 || *domain == 0)
+	if (at == 0 || *domain == 0 || numeric)
 		reply->flags |= RESOLVE_FLAG_ERROR;
 
 	switch (cls) {

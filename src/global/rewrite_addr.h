@@ -75,6 +75,9 @@ typedef struct RESOLVE_CONF {
 				    int partial, struct STRBUF *value);
 	const char *myorigin;		/* user-only keys; NULL: class only */
 	void   *context;
+	int	null_domain;		/* resolve_null_domain: user@ is local */
+	int	numeric_domain;		/* resolve_numeric_domain: u@1.2.3.4 */
+	int	dequoted;		/* resolve_dequoted_address */
 } RESOLVE_CONF;
 
 typedef struct RESOLVE_REPLY {
@@ -96,5 +99,14 @@ extern void resolve_addr(const RESOLVE_CONF *conf, const char *addr,
  * last one outside quotes and escapes), or -1 when there is none.
  */
 extern ssize_t rewrite_addr_split(const char *addr);
+
+/*
+ * Is domain an address literal ([addr] or [ipv6:addr]) of one of the
+ * interfaces (inet_interfaces and proxy_interfaces addresses, separated
+ * by space or comma)? "all", "loopback-only" and "localhost" stand for
+ * the loopback addresses. Returns 1 or 0.
+ */
+extern int rewrite_addr_literal_local(const char *domain,
+				      const char *interfaces);
 
 #endif

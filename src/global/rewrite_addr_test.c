@@ -160,10 +160,10 @@ test_resolve(void **state)
 		 "vmail.example", "a@vmail.example",
 		 RESOLVE_CLASS_FLAG_VIRTUAL | RESOLVE_FLAG_FINAL
 		 | RESOLVE_FLAG_ROUTED},
-		/* A quoted local part is not a route. */
-		{"", 0, "\"a@other.example\"@host.example.com", "local",
-		 "host.example.com", "\"a@other.example\"@host.example.com",
-		 RESOLVE_CLASS_FLAG_LOCAL | RESOLVE_FLAG_FINAL},
+		/* resolve_dequoted_address=yes: quotes do not hide a route. */
+		{"", 0, "\"a@other.example\"@host.example.com", "smtp",
+		 "other.example", "a@other.example",
+		 RESOLVE_CLASS_FLAG_DEFAULT | RESOLVE_FLAG_ROUTED},
 		{"", 0, "a@broken.example", "retry",
 		 "4.3.0 address resolver lookup failure", "a@broken.example",
 		 RESOLVE_FLAG_FAIL},
@@ -199,6 +199,7 @@ test_resolve(void **state)
 			.swap_bangpath = 1,
 			.domain_class = test_domain_class,
 			.transport_lookup = t[n].use_transport ? test_transport : 0,
+			.dequoted = 1,
 		};
 
 		resolve_addr(&conf, t[n].in, &reply);
@@ -297,6 +298,7 @@ test_relocated(void **state)
 			.relocated_lookup = test_relocated_lookup,
 			.myorigin = "origin.example",
 			.context = keys,
+			.dequoted = 1,
 		};
 
 		strbuf_reset(keys);
@@ -314,6 +316,110 @@ test_relocated(void **state)
 	strbuf_free(&keys);
 }
 
+/* test_resolve_options - null/numeric domains, dequoting, literals */
+
+static void
+test_resolve_options(void **state)
+{
+	static const struct {
+		int	null_domain, numeric_domain, dequoted;
+		const char *in;
+		const char *transport, *rcpt;
+		int	flags;
+	} t[] = {
+		{0, 0, 1, "user@", "smtp", "user@",
+		 RESOLVE_CLASS_FLAG_DEFAULT | RESOLVE_FLAG_ERROR},
+		{1, 0, 1, "user@", "local", "user@host.example.com",
+		 RESOLVE_CLASS_FLAG_LOCAL | RESOLVE_FLAG_FINAL},
+		{0, 0, 1, "user@127.0.0.1", "smtp", "user@127.0.0.1",
+		 RESOLVE_CLASS_FLAG_DEFAULT | RESOLVE_FLAG_ERROR},
+		{0, 1, 1, "user@127.0.0.1", "local", "user@[127.0.0.1]",
+		 RESOLVE_CLASS_FLAG_LOCAL | RESOLVE_FLAG_FINAL},
+		{0, 1, 1, "user@192.0.2.9", "smtp", "user@[192.0.2.9]",
+		 RESOLVE_CLASS_FLAG_DEFAULT},
+		{0, 0, 1, "user@host9.example", "smtp", "user@host9.example",
+		 RESOLVE_CLASS_FLAG_DEFAULT},
+		{0, 0, 1, "a@other.example@localhost", "smtp", "a@other.example",
+		 RESOLVE_CLASS_FLAG_DEFAULT | RESOLVE_FLAG_ROUTED},
+		{0, 0, 0, "a@other.example@localhost", "local",
+		 "a@other.example@localhost",
+		 RESOLVE_CLASS_FLAG_LOCAL | RESOLVE_FLAG_FINAL},
+		{0, 0, 0, "\"a@other.example\"@localhost", "local",
+		 "\"a@other.example\"@localhost",
+		 RESOLVE_CLASS_FLAG_LOCAL | RESOLVE_FLAG_FINAL},
+		{0, 0, 0, "a%other.example@localhost", "smtp", "a@other.example",
+		 RESOLVE_CLASS_FLAG_DEFAULT | RESOLVE_FLAG_ROUTED},
+		{0, 0, 0, "\"a%other.example\"@localhost", "local",
+		 "\"a%other.example\"@localhost",
+		 RESOLVE_CLASS_FLAG_LOCAL | RESOLVE_FLAG_FINAL},
+		{0, 0, 1, "\"a%other.example\"@localhost", "smtp",
+		 "a@other.example",
+		 RESOLVE_CLASS_FLAG_DEFAULT | RESOLVE_FLAG_ROUTED},
+	};
+	RESOLVE_REPLY reply;
+	size_t  n;
+
+	(void) state;
+	resolve_reply_init(&reply);
+	for (n = 0; n < sizeof(t) / sizeof(t[0]); n++) {
+		RESOLVE_CONF conf = {
+			.myhostname = "host.example.com",
+			.local_transport = "local:host.example.com",
+			.virtual_transport = "virtual",
+			.relay_transport = "relay",
+			.default_transport = "smtp",
+			.relayhost = "",
+			.recipient_delimiter = "+",
+			.percent_hack = 1,
+			.swap_bangpath = 1,
+			.domain_class = test_domain_class,
+			.null_domain = t[n].null_domain,
+			.numeric_domain = t[n].numeric_domain,
+			.dequoted = t[n].dequoted,
+		};
+
+		resolve_addr(&conf, t[n].in, &reply);
+		if (strcmp(strbuf_str(reply.transport), t[n].transport) != 0
+		    || strcmp(strbuf_str(reply.recipient), t[n].rcpt) != 0
+		    || reply.flags != t[n].flags)
+			fail_msg("%s: got %s %s %#x", t[n].in,
+				 strbuf_str(reply.transport),
+				 strbuf_str(reply.recipient), (unsigned) reply.flags);
+	}
+	resolve_reply_free(&reply);
+}
+
+/* test_literal_local - inet_interfaces and proxy_interfaces literals */
+
+static void
+test_literal_local(void **state)
+{
+	static const struct {
+		const char *domain, *interfaces;
+		int	want;
+	} t[] = {
+		{"[192.0.2.1]", "127.0.0.1 192.0.2.1", 1},
+		{"[192.0.2.1]", "127.0.0.1, 198.51.100.7", 0},
+		{"[198.51.100.7]", "all 198.51.100.7", 1},
+		{"[127.0.0.1]", "all", 1},
+		{"[127.0.0.1]", "loopback-only", 1},
+		{"[127.0.0.1]", "192.0.2.1", 0},
+		{"[ipv6:2001:db8::1]", "127.0.0.1 2001:DB8:0::1", 1},
+		{"[IPv6:::1]", "all", 1},
+		{"192.0.2.1", "192.0.2.1", 0},
+		{"[]", "192.0.2.1", 0},
+		{"[192.0.2.10]", "192.0.2.1", 0},
+	};
+	size_t  n;
+
+	(void) state;
+	for (n = 0; n < sizeof(t) / sizeof(t[0]); n++)
+		if (rewrite_addr_literal_local(t[n].domain, t[n].interfaces)
+		    != t[n].want)
+			fail_msg("%s in %s: want %d", t[n].domain,
+				 t[n].interfaces, t[n].want);
+}
+
 int
 main(void)
 {
@@ -321,6 +427,8 @@ main(void)
 		cmocka_unit_test(test_rewrite_local),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_relocated),
+		cmocka_unit_test(test_resolve_options),
+		cmocka_unit_test(test_literal_local),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

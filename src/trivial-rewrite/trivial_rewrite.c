@@ -34,6 +34,7 @@
 #include "stringops.h"
 #include "attr.h"		/* global */
 #include "map.h"
+#include "mynetworks.h"
 #include "param.h"
 #include "params_global.h"
 #include "params_rewrite.h"
@@ -49,7 +50,7 @@ static TR_DOMAINS *tr_mydestination;
 static TR_DOMAINS *tr_virtual_alias;
 static TR_DOMAINS *tr_virtual_mailbox;
 static TR_DOMAINS *tr_relay;
-static ARGV *tr_interfaces;		/* inet_interfaces + proxy_interfaces */
+static char *tr_interfaces;		/* inet_interfaces + proxy_interfaces */
 static MAP **tr_transport;		/* transport_maps; NULL entry: failed */
 static size_t tr_transport_count;
 static MAP **tr_relocated;		/* relocated_maps; NULL entry: failed */
@@ -60,32 +61,7 @@ static size_t tr_relocated_count;
 static int
 tr_is_local_literal(const char *domain)
 {
-	size_t	len = strlen(domain);
-	STRBUF *addr;
-	size_t	i;
-	int	found = 0;
-
-	if (len < 3 || domain[0] != '[' || domain[len - 1] != ']')
-		return 0;
-	addr = strbuf_create(len);
-	strbuf_set_mem(addr, domain + 1, len - 2);
-	if (str_has_prefix(strbuf_str(addr), "ipv6:"))
-		strbuf_set(addr, strbuf_str(addr) + 5);
-	for (i = 0; i < tr_interfaces->argc && !found; i++) {
-		const char *ifc = tr_interfaces->argv[i];
-
-		if (strcasecmp(ifc, strbuf_str(addr)) == 0)
-			found = 1;
-		/* XXX issue 5: "all" stands for the loopback addresses only. */
-		else if ((strcasecmp(ifc, "all") == 0
-			  || strcasecmp(ifc, "loopback-only") == 0
-			  || strcasecmp(ifc, "localhost") == 0)
-			 && (str_has_prefix(strbuf_str(addr), "127.")
-			     || strcmp(strbuf_str(addr), "::1") == 0))
-			found = 1;
-	}
-	strbuf_free(&addr);
-	return found;
+	return rewrite_addr_literal_local(domain, tr_interfaces);
 }
 
 /* tr_domain_class - address class of a lower-case domain; -1: retry */
@@ -235,6 +211,9 @@ tr_resolve(IOSTREAM *client)
 		.transport_lookup = tr_transport_count ? tr_transport_lookup : 0,
 		.relocated_lookup = tr_relocated_count ? tr_relocated_lookup : 0,
 		.myorigin = var_myorigin,
+		.null_domain = var_resolve_null_domain,
+		.numeric_domain = var_resolve_numeric_domain,
+		.dequoted = var_resolve_dequoted_address,
 	};
 	int	ret;
 
@@ -317,6 +296,51 @@ tr_serve(IOSTREAM *client, const SERVICE *svc)
 	event_enable_read(iostream_fileno(client), tr_event, client);
 }
 
+/*
+ * tr_own_addresses - the interface addresses of inet_interfaces ("all":
+ * every interface, from mynetworks_compute() with style host), then the
+ * words of both lists as they are (proxy_interfaces addresses)
+ */
+
+static char *
+tr_own_addresses(const char *inet, const char *proxy)
+{
+	STRBUF *why = strbuf_create(100);
+	STRBUF *out = strbuf_create(100);
+	char   *blocks;
+	char   *result;
+	ARGV   *words;
+	size_t	i;
+
+	blocks = mynetworks_compute("host", inet, var_inet_protocols, why);
+	if (blocks == NULL)
+		log_warn("inet_interfaces: %s", strbuf_str(why));
+	else {
+		/* "1.2.3.4/32" and "[::1]/128" become bare addresses. */
+		words = argv_split(blocks, " ");
+		for (i = 0; i < words->argc; i++) {
+			char   *w = words->argv[i];
+			char   *end = strchr(w, '/');
+
+			if (end)
+				*end = 0;
+			if (*w == '[') {
+				w++;
+				if ((end = strchr(w, ']')) != NULL)
+					*end = 0;
+			}
+			strbuf_append_printf(out, "%s ", w);
+		}
+		argv_free(&words);
+		free(blocks);
+	}
+	strbuf_append_printf(out, "%s %s", inet, proxy);
+	strbuf_free(&why);
+	result = strbuf_detach(out);
+	strbuf_free(&out);
+	return result;
+}
+
 /* tr_pre_jail - open the tables while we can still read them */
 
 static void
@@ -334,11 +358,8 @@ tr_pre_jail(const SERVICE *svc)
 					       var_virtual_mailbox_domains, 0);
 	/* relay_domains is in parent_domain_matches_subdomains by default. */
 	tr_relay = tr_domains_create("relay_domains", var_relay_domains, 1);
-	tr_interfaces = argv_split(var_inet_interfaces, ", \t\r\n");
-	maps = argv_split(var_proxy_interfaces, ", \t\r\n");
-	for (i = 0; i < maps->argc; i++)
-		argv_add(tr_interfaces, maps->argv[i]);
-	argv_free(&maps);
+	tr_interfaces = tr_own_addresses(var_inet_interfaces,
+					 var_proxy_interfaces);
 
 	if ((maps = argv_split_q(var_transport_maps, ", \t\r\n", "{}",
 				 why)) == NULL)
