@@ -115,7 +115,8 @@ FUZZ_SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -g -O1 $(WARN) $(INCLUDES) $(CCARGS) $(PATHDEFS) \
 	$(FUZZ_SANFLAGS) -fsanitize=fuzzer-no-link -MMD -MP
-FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(FUZZ)/%.o)
+# FUZZ_ONLY_SRCS: fuzzer scaffolding, in the fuzz archive only.
+FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(FUZZ)/%.o) $(FUZZ_ONLY_SRCS:%.c=$(FUZZ)/%.o)
 FUZZ_LIB_A = $(if $(LIB),$(FUZZ)/lib$(LIB).a)
 FUZZ_ARCHIVES = $(foreach l,$(TEST_LIBS),$(TOP)/src/$(l)/$(FUZZ)/lib$(l).a)
 FUZZ_PATHS = $(FUZZERS:%=$(FUZZ)/%)

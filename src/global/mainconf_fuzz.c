@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "argv.h"
+#include "fuzz_file.h"
 #include "log.h"
 #include "mainconf.h"
 #include "mem.h"
@@ -46,8 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_MAX_LOOKUPS	2000
 #define FUZZ_RESULT_LIMIT	(1024 * 1024)
 
-static char *fuzz_dir;			/* private configuration directory */
-static char *fuzz_file;			/* its main.cf */
+static const char *fuzz_file;			/* its main.cf */
 
 /* The lookup's state for one expansion. */
 typedef struct FUZZ_LOOKUP {
@@ -264,68 +264,14 @@ fuzz_dictionary(ARGV *names)
 	argv_free(&now);
 }
 
-/* write_file - the input as main.cf */
-
-static void
-write_file(const uint8_t *data, size_t size)
-{
-	int	fd;
-
-	/* A new file: truncating one on ext4 forces a write to disk. */
-	(void) unlink(fuzz_file);
-	if ((fd = open(fuzz_file, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
-		log_panic("open %s: %m", fuzz_file);
-	if (write(fd, data, size) != (ssize_t) size)
-		log_panic("write %s: %m", fuzz_file);
-	if (close(fd) < 0)
-		log_panic("close %s: %m", fuzz_file);
-}
-
-/* fuzz_cleanup - remove the private directory */
-
-static void
-fuzz_cleanup(void)
-{
-	(void) unlink(fuzz_file);
-	(void) rmdir(fuzz_dir);
-}
-
-/* fuzz_log - show only what ends the process: the fuzzer's own checks */
-
-static void
-fuzz_log(int level, const char *text)
-{
-	if (level >= LOG_LEVEL_FATAL)
-		fprintf(stderr, "mainconf_fuzz: %s\n", text);
-}
-
-/* fuzz_tmpdir - TMPDIR, else memory-backed /dev/shm, else /tmp */
-
-static const char *
-fuzz_tmpdir(void)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	if (tmp && *tmp)
-		return tmp;
-	return access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
 /* LLVMFuzzerInitialize - once: log setup and a private directory */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	fuzz_file = fuzz_file_setup("mainconf_fuzz", "main.cf");
 
-	log_init("mainconf_fuzz", 0);
-	log_add_output(fuzz_log);
-	fuzz_dir = str_concat(fuzz_tmpdir(), "/mainconf_fuzz.XXXXXX",
-			      (char *) NULL);
-	if (mkdtemp(fuzz_dir) == NULL)
-		log_panic("mkdtemp %s: %m", fuzz_dir);
-	fuzz_file = str_concat(fuzz_dir, "/main.cf", (char *) NULL);
-	mainconf_set_dir(fuzz_dir);
-	atexit(fuzz_cleanup);
+	mainconf_set_dir(fuzz_file_dir());
 	return 0;
 }
 
@@ -349,7 +295,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	xfree(text);
 
 	/* The whole input as main.cf. */
-	write_file(data, size);
+	fuzz_file_write(data, size);
 	if (mainconf_read(0, why) < 0) {
 		check(strbuf_len(why) > 0, "read error without reason");
 	} else {

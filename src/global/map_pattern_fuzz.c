@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_file.h"
 #include "log.h"
 #include "map.h"
 #include "mem.h"
@@ -49,8 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const fuzz_types[] = {"regexp", "pcre", "cidr", "regexp"};
 
-static char *fuzz_dir;			/* private directory */
-static char *fuzz_file;			/* the table file in it */
+static const char *fuzz_file;			/* the table file in it */
 
 /* check - fail loudly, so libFuzzer keeps the input */
 
@@ -126,66 +126,12 @@ fuzz_lookup(MAP *map, const char *key, int flags)
 	strbuf_free(&again);
 }
 
-/* write_file - the table text as a file */
-
-static void
-write_file(const char *text, size_t len)
-{
-	int	fd;
-
-	/* A new file: truncating one on ext4 forces a write to disk. */
-	(void) unlink(fuzz_file);
-	if ((fd = open(fuzz_file, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
-		log_panic("open %s: %m", fuzz_file);
-	if (write(fd, text, len) != (ssize_t) len)
-		log_panic("write %s: %m", fuzz_file);
-	if (close(fd) < 0)
-		log_panic("close %s: %m", fuzz_file);
-}
-
-/* fuzz_cleanup - remove the private directory */
-
-static void
-fuzz_cleanup(void)
-{
-	(void) unlink(fuzz_file);
-	(void) rmdir(fuzz_dir);
-}
-
-/* fuzz_log - show only what ends the process: the fuzzer's own checks */
-
-static void
-fuzz_log(int level, const char *text)
-{
-	if (level >= LOG_LEVEL_FATAL)
-		fprintf(stderr, "map_pattern_fuzz: %s\n", text);
-}
-
-/* fuzz_tmpdir - TMPDIR, else memory-backed /dev/shm, else /tmp */
-
-static const char *
-fuzz_tmpdir(void)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	if (tmp && *tmp)
-		return tmp;
-	return access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
 /* LLVMFuzzerInitialize - once: log setup and a private directory */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	log_init("map_pattern_fuzz", 0);
-	log_add_output(fuzz_log);
-	fuzz_dir = str_concat(fuzz_tmpdir(), "/map_pattern_fuzz.XXXXXX",
-			      (char *) NULL);
-	if (mkdtemp(fuzz_dir) == NULL)
-		log_panic("mkdtemp %s: %m", fuzz_dir);
-	fuzz_file = str_concat(fuzz_dir, "/table", (char *) NULL);
-	atexit(fuzz_cleanup);
+	fuzz_file = fuzz_file_setup("map_pattern_fuzz", "table");
 	return 0;
 }
 
@@ -230,7 +176,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		strbuf_append(spec, text, len);
 		strbuf_append_char(spec, '}');
 	} else {
-		write_file(text, len);
+		fuzz_file_write(text, len);
 		strbuf_printf(spec, "%s:%s", type, fuzz_file);
 	}
 

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "argv.h"
+#include "fuzz_file.h"
 #include "log.h"
 #include "mastercf.h"
 #include "mem.h"
@@ -41,9 +42,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char *fuzz_dir;			/* private configuration directory */
-static char *fuzz_file;			/* its master.cf */
-static char *fuzz_tmp;			/* master.cf.tmp, in case */
+static const char *fuzz_file;			/* its master.cf */
 
 /* check - fail loudly, so libFuzzer keeps the input */
 
@@ -301,23 +300,6 @@ read_back(const MASTERCF *edited, int edited_ok)
 	strbuf_free(&why);
 }
 
-/* write_file - the input as master.cf */
-
-static void
-write_file(const uint8_t *data, size_t size)
-{
-	int	fd;
-
-	/* A new file: truncating one on ext4 forces a write to disk. */
-	(void) unlink(fuzz_file);
-	if ((fd = open(fuzz_file, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
-		log_panic("open %s: %m", fuzz_file);
-	if (write(fd, data, size) != (ssize_t) size)
-		log_panic("write %s: %m", fuzz_file);
-	if (close(fd) < 0)
-		log_panic("close %s: %m", fuzz_file);
-}
-
 /* same_file - does the file hold exactly data */
 
 static int
@@ -354,51 +336,12 @@ last_line(const uint8_t *data, size_t size)
 	return nl;
 }
 
-/* fuzz_cleanup - remove the private directory */
-
-static void
-fuzz_cleanup(void)
-{
-	(void) unlink(fuzz_file);
-	(void) unlink(fuzz_tmp);
-	(void) rmdir(fuzz_dir);
-}
-
-/* fuzz_log - show only what ends the process: the fuzzer's own checks */
-
-static void
-fuzz_log(int level, const char *text)
-{
-	if (level >= LOG_LEVEL_FATAL)
-		fprintf(stderr, "mastercf_fuzz: %s\n", text);
-}
-
-/* fuzz_tmpdir - TMPDIR, else memory-backed /dev/shm, else /tmp */
-
-static const char *
-fuzz_tmpdir(void)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	if (tmp && *tmp)
-		return tmp;
-	return access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
 /* LLVMFuzzerInitialize - once: log setup and a private directory */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	log_init("mastercf_fuzz", 0);
-	log_add_output(fuzz_log);
-	fuzz_dir = str_concat(fuzz_tmpdir(), "/mastercf_fuzz.XXXXXX",
-			      (char *) NULL);
-	if (mkdtemp(fuzz_dir) == NULL)
-		log_panic("mkdtemp %s: %m", fuzz_dir);
-	fuzz_file = str_concat(fuzz_dir, "/master.cf", (char *) NULL);
-	fuzz_tmp = str_concat(fuzz_file, ".tmp", (char *) NULL);
-	atexit(fuzz_cleanup);
+	fuzz_file = fuzz_file_setup("mastercf_fuzz", "master.cf");
 	return 0;
 }
 
@@ -416,7 +359,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char   *command;
 	int	status;
 
-	write_file(data, size);
+	fuzz_file_write(data, size);
 
 	/* Read for editing, write back unchanged: the same bytes. */
 	edit = mastercf_read_flags(fuzz_file, MASTERCF_FLAG_EDIT, why);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "addr_match_list.h"
+#include "fuzz_file.h"
 #include "log.h"
 #include "mem.h"
 #include "strbuf.h"
@@ -42,8 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_NO_WHY	(1 << 2)	/* create without a reason buffer */
 #define FUZZ_NO_OPS	(1 << 3)	/* no table layer */
 
-static char *fuzz_dir;			/* private temporary directory */
-static char *fuzz_file;			/* the /file/name in it */
+static const char *fuzz_file;			/* the /file/name in it */
 
 /* A table of the fake layer. */
 typedef struct FAKE_TABLE {
@@ -176,67 +176,12 @@ next_part(const uint8_t **data, size_t *size, size_t *len)
 	return part;
 }
 
-/* write_file - the /file/name text */
-
-static void
-write_file(const char *text, size_t len)
-{
-	int	fd;
-
-	/* A new file: truncating one on ext4 forces a write to disk. */
-	(void) unlink(fuzz_file);
-	if ((fd = open(fuzz_file, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
-		log_panic("open %s: %m", fuzz_file);
-	if (write(fd, text, len) != (ssize_t) len)
-		log_panic("write %s: %m", fuzz_file);
-	if (close(fd) < 0)
-		log_panic("close %s: %m", fuzz_file);
-}
-
-/* fuzz_cleanup - remove the temporary directory */
-
-static void
-fuzz_cleanup(void)
-{
-	(void) unlink(fuzz_file);
-	(void) rmdir(fuzz_dir);
-}
-
-/* fuzz_log - show only what ends the process: the fuzzer's own checks */
-
-static void
-fuzz_log(int level, const char *text)
-{
-	if (level >= LOG_LEVEL_FATAL)
-		fprintf(stderr, "addr_match_list_fuzz: %s\n", text);
-}
-
-/* fuzz_tmpdir - TMPDIR, else memory-backed /dev/shm, else /tmp */
-
-static const char *
-fuzz_tmpdir(void)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	if (tmp && *tmp)
-		return tmp;
-	return access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
 /* LLVMFuzzerInitialize - once: log setup and a private directory */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-
-	log_init("addr_match_list_fuzz", 0);
-	log_add_output(fuzz_log);
-	fuzz_dir = str_concat(fuzz_tmpdir(), "/aml_fuzz.XXXXXX",
-			      (char *) NULL);
-	if (mkdtemp(fuzz_dir) == NULL)
-		log_panic("mkdtemp %s: %m", fuzz_dir);
-	fuzz_file = str_concat(fuzz_dir, "/list", (char *) NULL);
-	atexit(fuzz_cleanup);
+	fuzz_file = fuzz_file_setup("aml_fuzz", "list");
 	return 0;
 }
 
@@ -268,7 +213,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	patterns = strbuf_create(100);
 	if (flags & FUZZ_FILE) {
-		write_file(part[3], len[3]);
+		fuzz_file_write(part[3], len[3]);
 		strbuf_printf(patterns, "%s ", fuzz_file);
 	}
 	strbuf_append(patterns, part[0], len[0]);
