@@ -29,6 +29,13 @@ const PARAM_GROUP param_groups[] = {
     {PARAM_GROUP_GLOBAL, "global", params_global},
     {PARAM_GROUP_REWRITE, "rewrite", params_rewrite},
     {PARAM_GROUP_CLEANUP, "cleanup", params_cleanup},
+    {PARAM_GROUP_DELIVER, "deliver", params_deliver},
+    /* qmgr helper */
+    /* local helper */
+    /* bounce helper */
+    /* queue-tools helper */
+    /* virtual/pipe helper */
+    /* flush helper */
     {0, 0, 0},
 };
 

@@ -92,6 +92,13 @@ typedef struct PARAM_DEF {
 #define PARAM_GROUP_GLOBAL	(1 << 0)
 #define PARAM_GROUP_REWRITE	(1 << 4)	/* params_rewrite.c */
 #define PARAM_GROUP_CLEANUP	(1 << 5)	/* params_cleanup.c */
+#define PARAM_GROUP_DELIVER	(1 << 6)	/* params_deliver.c */
+#define PARAM_GROUP_QMGR	(1 << 7)	/* params_qmgr.c */
+#define PARAM_GROUP_LOCAL	(1 << 8)	/* params_local.c */
+#define PARAM_GROUP_BOUNCE	(1 << 9)	/* params_bounce.c */
+#define PARAM_GROUP_QUEUE	(1 << 10)	/* params_queue.c: showq, postqueue, postsuper */
+#define PARAM_GROUP_VIRTUAL	(1 << 11)	/* params_virtual.c: virtual, pipe */
+#define PARAM_GROUP_FLUSH	(1 << 12)	/* params_flush.c */
 #define PARAM_GROUP_ALL		(~0)
 
 typedef struct PARAM_GROUP {
@@ -105,6 +112,13 @@ extern const PARAM_GROUP param_groups[];	/* ends with table == NULL */
 extern const PARAM_DEF params_global[];
 extern const PARAM_DEF params_rewrite[];
 extern const PARAM_DEF params_cleanup[];
+extern const PARAM_DEF params_deliver[];
+/* params_qmgr (qmgr helper) */
+/* params_local (local helper) */
+/* params_bounce (bounce helper) */
+/* params_queue (queue-tools helper) */
+/* params_virtual (virtual/pipe helper) */
+/* params_flush (flush helper) */
 
 /* The definition of a parameter, or NULL for an unknown name. */
 extern const PARAM_DEF *param_find(const char *name);
