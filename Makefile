@@ -12,13 +12,13 @@ SHELL = /bin/sh
 LIB_DIRS = src/util src/global src/master
 PROG_DIRS = src/postconf src/postmap src/postalias src/postfix src/postlogd src/postlog src/trivial-rewrite src/postcat src/cleanup src/postdrop src/sendmail src/pickup
 # Delivery (issue 6): one line per part (uncomment when the directory builds)
-#qmgr: PROG_DIRS += src/qmgr
-#local: PROG_DIRS += src/local
-#bounce: PROG_DIRS += src/bounce
-#queue-tools: PROG_DIRS += src/showq src/postqueue src/postsuper
-#virtual: PROG_DIRS += src/virtual src/pipe
-#agents: PROG_DIRS += src/error src/discard
-#flush: PROG_DIRS += src/flush
+PROG_DIRS += src/qmgr
+PROG_DIRS += src/local
+PROG_DIRS += src/bounce
+PROG_DIRS += src/showq src/postqueue src/postsuper
+PROG_DIRS += src/virtual src/pipe
+PROG_DIRS += src/error src/discard
+PROG_DIRS += src/flush
 DIRS = $(LIB_DIRS) $(PROG_DIRS)
 
 PYTEST = /usr/bin/python3 -m pytest

@@ -314,6 +314,7 @@ class Instance:
         ("virtual", "virtual unix - n n - - virtual"),
         ("smtp", "smtp unix - - n - - smtp"),
         ("smtp", "relay unix - - n - - smtp"),
+        ("pipe", None),
         ("smtpd", None),
     )
 

@@ -12,6 +12,7 @@ without -i, Latin-1 and UTF-8 bytes in a header and in the body, CRLF
 line endings.
 """
 
+import os
 import re
 import subprocess
 
@@ -52,8 +53,20 @@ def queue_ids(instance):
     return re.findall(r"pickup\[\d+\]: (\w+): uid=0 from=<", instance.log())
 
 
+def complete(instance, queue_id):
+    """Is the queue file finished (cleanup makes it mode 0700 last)?
+    pickup logs the queue ID before cleanup is done with the file."""
+    for root, _dirs, files in os.walk(os.path.join(instance.queue,
+                                                   "incoming")):
+        if queue_id in files:
+            return os.stat(os.path.join(root, queue_id)).st_mode & 0o100
+    return False
+
+
 def postcat(instance, queue_id):
     """postcat -q output, as bytes, split into its three sections."""
+    wait_until(lambda: complete(instance, queue_id), 20,
+               "a complete queue file " + queue_id)
     proc = subprocess.run([instance.installed.command("postcat"),
                            "-c", instance.etc, "-q", queue_id],
                           env=env_without_config(), capture_output=True,

@@ -462,10 +462,11 @@ cleanup_wakeup_qmgr(void)
 {
 	STRBUF *path = strbuf_create(64);
 	STRBUF *why = strbuf_create(64);
-	char	req = TRIGGER_REQ_WAKEUP;
+	char	req = TRIGGER_REQ_SCAN_INCOMING;
 
+	/* master.cf declares qmgr a unix service, as Postfix 3.x ships it. */
 	strbuf_printf(path, "public/%s", var_queue_service_name);
-	(void) trigger_send(MASTER_TYPE_FIFO, strbuf_str(path), &req, 1,
+	(void) trigger_send(MASTER_TYPE_UNIX, strbuf_str(path), &req, 1,
 			    var_trigger_timeout, why);
 	strbuf_free(&path);
 	strbuf_free(&why);

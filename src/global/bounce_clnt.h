@@ -60,6 +60,30 @@ struct STRBUF;
 #define BOUNCE_REQ_FLUSH	"flush"
 #define BOUNCE_REQ_WARN		"warn"
 
+/* Attribute names of the requests (client and server only). */
+#define BOUNCE_ATTR_FLAGS	"flags"
+#define BOUNCE_ATTR_QUEUE	"queue_name"
+#define BOUNCE_ATTR_QUEUE_ID	"queue_id"
+#define BOUNCE_ATTR_ORCPT	"orig_rcpt"
+#define BOUNCE_ATTR_RCPT	"address"
+#define BOUNCE_ATTR_DSN_ORCPT	"dsn_orcpt"
+#define BOUNCE_ATTR_NOTIFY	"dsn_notify"
+#define BOUNCE_ATTR_OFFSET	"offset"
+#define BOUNCE_ATTR_STATUS	"status"
+#define BOUNCE_ATTR_ACTION	"action"
+#define BOUNCE_ATTR_REASON	"reason"
+#define BOUNCE_ATTR_DTYPE	"dtype"
+#define BOUNCE_ATTR_DTEXT	"dtext"
+#define BOUNCE_ATTR_MTYPE	"mtype"
+#define BOUNCE_ATTR_MNAME	"mname"
+#define BOUNCE_ATTR_RELAY	"relay"
+#define BOUNCE_ATTR_LOG_SEC	"log_sec"
+#define BOUNCE_ATTR_ENCODING	"encoding"
+#define BOUNCE_ATTR_SMTPUTF8	"smtputf8"
+#define BOUNCE_ATTR_SENDER	"sender"
+#define BOUNCE_ATTR_ENVID	"dsn_envid"
+#define BOUNCE_ATTR_RET		"dsn_ret"
+
 /*
  * Appends rcpt's outcome to the log of service (BOUNCE_LOG_*) for
  * queue_id. flags are the request's DEL_REQ_FLAG_*. Returns 0, or -1

@@ -20,7 +20,11 @@
  *   - marks the recipient done in the queue file (sent, bounce), unless
  *     the request is a verification (DEL_REQ_FLAG_VERIFY: nothing is
  *     delivered, marked or bounced; the outcome goes to the trace log
- *     only, with status "deliverable"/"undeliverable"/"deferred").
+ *     only, with status "deliverable"/"undeliverable"/"deferred"), or
+ *     rcpt->offset is negative: local(8) reports each destination of
+ *     an alias or .forward expansion with a copy of the recipient whose
+ *     offset is -1, and marks the queue file's recipient itself (with
+ *     qfile_mark_done()) once all its destinations are done.
  * With DEL_REQ_FLAG_VERIFY, the log status is "deliverable" for
  * dstat_sent() and "undeliverable" for dstat_bounce().
  *

@@ -53,4 +53,13 @@ extern int dsn_valid(const char *status);
  */
 extern size_t dsn_find_code(const char *text, char *code, size_t size);
 
+/*
+ * Splits "X.Y.Z text" (or "550 X.Y.Z text") into a code and a reason:
+ * the code found by dsn_find_code(), else def (a valid code), goes into
+ * code (size at least 12); returns the text after the code, with
+ * leading white space skipped (borrowed from text).
+ */
+extern const char *dsn_split(const char *text, const char *def, char *code,
+			     size_t size);
+
 #endif

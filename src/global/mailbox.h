@@ -32,6 +32,8 @@
 
 #include "sysdeps.h"
 
+#include <sys/types.h>
+
 #include "deliver_request.h"
 
 struct STRBUF;
@@ -41,6 +43,18 @@ extern int mbox_deliver(DELIVER_REQUEST *req, const char *path,
 			int copy_flags, const char *delivered_to,
 			const char *orig_to, struct STRBUF *status,
 			struct STRBUF *reason);
+
+/*
+ * mbox_deliver() for a root caller writing into a spool directory that
+ * only root may write (mail_spool_directory): a file this call creates
+ * is given to owner/group, an existing file must belong to owner
+ * ((uid_t) -1: any owner, as mbox_deliver() does). Added for local(8).
+ */
+extern int mbox_deliver_owner(DELIVER_REQUEST *req, const char *path,
+			      const char *lock_methods, long size_limit,
+			      int copy_flags, const char *delivered_to,
+			      const char *orig_to, uid_t owner, gid_t group,
+			      struct STRBUF *status, struct STRBUF *reason);
 
 extern int maildir_deliver(DELIVER_REQUEST *req, const char *path,
 			   int copy_flags, const char *delivered_to,

@@ -14,7 +14,9 @@
 
 #include "iostream.h"		/* util */
 #include "strbuf.h"
-#include "maildrop.h"		/* global */
+#include "stringops.h"
+#include "deliver_request.h"	/* global */
+#include "maildrop.h"
 #include "rec.h"
 
 /* maildrop_check_init - start checking a new stream */
@@ -48,6 +50,21 @@ maildrop_check_time(const char *data)
 	return (fields == 1 || fields == 2) ? 0 : -1;
 }
 
+/* maildrop_check_trace - "trace_flags=N" with only the bits users may set */
+
+static int
+maildrop_check_trace(const char *data)
+{
+	static const char prefix[] = MAILDROP_ATTR_TRACE_FLAGS "=";
+	long	flags;
+
+	if (strncmp(data, prefix, sizeof(prefix) - 1) != 0
+	    || parse_long(data + sizeof(prefix) - 1, &flags, 1, 255) < 0
+	    || (flags & ~(long) (DEL_REQ_FLAG_USR_VRFY | DEL_REQ_FLAG_RECORD)) != 0)
+		return -1;
+	return 0;
+}
+
 /* maildrop_check_envelope - one record before REC_TYPE_MESG */
 
 static int
@@ -66,6 +83,8 @@ maildrop_check_envelope(MAILDROP_CHECK *mc, int type, const char *data,
 			mc->extract = 1;
 			return 0;
 		}
+		if (maildrop_check_trace(data) == 0)
+			return 0;
 		strbuf_printf(why, "unexpected attribute record: %.100s", data);
 		return -1;
 	case REC_TYPE_DSN_RET:

@@ -18,10 +18,13 @@
  *   REC_TYPE_XTRA ""			start of the (empty) extracted section
  *   REC_TYPE_END ""			last record; nothing may follow
  *
- * The only attribute a maildrop file may carry is
+ * The only attributes a maildrop file may carry are
  * "extract_recipients=yes" (sendmail -t): pickup turns it into
- * CLEANUP_FLAG_EXTRACT and does not pass it on. Users cannot set
- * client or protocol attributes this way.
+ * CLEANUP_FLAG_EXTRACT and does not pass it on; and "trace_flags=N"
+ * (sendmail -bv, -v; N has only DEL_REQ_FLAG_USR_VRFY and
+ * DEL_REQ_FLAG_RECORD bits): pickup passes it on, so that it ends up in
+ * the queue file for qmgr. Users cannot set client or protocol
+ * attributes this way.
  */
 
 #ifndef MAILDROP_H
@@ -33,6 +36,8 @@ struct IOSTREAM;
 struct STRBUF;
 
 #define MAILDROP_ATTR_EXTRACT	"extract_recipients"
+/* sendmail -bv, -v: "trace_flags=N", N = DEL_REQ_FLAG_USR_VRFY and/or _RECORD; kept in the queue file */
+#define MAILDROP_ATTR_TRACE_FLAGS	"trace_flags"
 
 /* Where a checker is in the stream. */
 #define MAILDROP_SECT_ENVELOPE	0

@@ -10,7 +10,10 @@
  * Sending never blocks for long: when postlogd does not keep up (or
  * cannot start) and the socket queue is full, a record waits at most
  * MAILLOG_SEND_WAIT, so that no program, master least of all, hangs on
- * its own logging.
+ * its own logging. Master must not wait longer, since it is the one
+ * that starts postlogd; the daemons and commands that master runs say
+ * MAILLOG_CLIENT_FLAG_PATIENT and wait up to MAILLOG_PATIENT_WAIT, so
+ * that a burst of deliveries on a busy host does not lose log lines.
  */
 
 #include "sysdeps.h"
@@ -38,6 +41,7 @@
 
 /* How long one record may wait for room in postlogd's queue (ms). */
 #define MAILLOG_SEND_WAIT	1000
+#define MAILLOG_PATIENT_WAIT	10000
 
 static struct {
 	int	mode;
@@ -105,6 +109,8 @@ maillog_send(const char *rec, size_t len)
 	struct pollfd pfd;
 	int	attempt;
 	int	waited;
+	int	limit = (maillog_state.flags & MAILLOG_CLIENT_FLAG_PATIENT) ?
+		MAILLOG_PATIENT_WAIT : MAILLOG_SEND_WAIT;
 
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (maillog_connect() < 0)
@@ -115,13 +121,13 @@ maillog_send(const char *rec, size_t len)
 				return 0;
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN || waited)
+			if (errno != EAGAIN || waited >= limit)
 				break;
 			pfd.fd = maillog_state.sock;
 			pfd.events = POLLOUT;
 			pfd.revents = 0;
 			(void) poll(&pfd, 1, MAILLOG_SEND_WAIT);
-			waited = 1;
+			waited += MAILLOG_SEND_WAIT;
 		}
 		/* A full queue stays full for a new connection too. */
 		if (errno == EAGAIN)

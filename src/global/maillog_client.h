@@ -24,6 +24,7 @@ struct STRBUF;
 
 #define MAILLOG_CLIENT_FLAG_NONE	0
 #define MAILLOG_CLIENT_FLAG_FALLBACK	(1 << 0)	/* write the file directly */
+#define MAILLOG_CLIENT_FLAG_PATIENT	(1 << 1)	/* wait longer when full */
 
 /*
  * Call after the configuration is loaded (maillog_file, ..._prefixes,

@@ -30,12 +30,12 @@ const PARAM_GROUP param_groups[] = {
     {PARAM_GROUP_REWRITE, "rewrite", params_rewrite},
     {PARAM_GROUP_CLEANUP, "cleanup", params_cleanup},
     {PARAM_GROUP_DELIVER, "deliver", params_deliver},
-    /* qmgr helper */
-    /* local helper */
-    /* bounce helper */
+    {PARAM_GROUP_QMGR, "qmgr", params_qmgr},
+    {PARAM_GROUP_LOCAL, "local", params_local},
+    {PARAM_GROUP_BOUNCE, "bounce", params_bounce},
     /* queue-tools helper */
-    /* virtual/pipe helper */
-    /* flush helper */
+    {PARAM_GROUP_VIRTUAL, "virtual", params_virtual},
+    {PARAM_GROUP_FLUSH, "flush", params_flush},
     {0, 0, 0},
 };
 

@@ -113,12 +113,12 @@ extern const PARAM_DEF params_global[];
 extern const PARAM_DEF params_rewrite[];
 extern const PARAM_DEF params_cleanup[];
 extern const PARAM_DEF params_deliver[];
-/* params_qmgr (qmgr helper) */
-/* params_local (local helper) */
-/* params_bounce (bounce helper) */
+extern const PARAM_DEF params_qmgr[];
+extern const PARAM_DEF params_local[];
+extern const PARAM_DEF params_bounce[];
 /* params_queue (queue-tools helper) */
-/* params_virtual (virtual/pipe helper) */
-/* params_flush (flush helper) */
+extern const PARAM_DEF params_virtual[];
+extern const PARAM_DEF params_flush[];
 
 /* The definition of a parameter, or NULL for an unknown name. */
 extern const PARAM_DEF *param_find(const char *name);

@@ -179,7 +179,11 @@ test_walk(void **state)
 	assert_int_equal(ws.count, param_count());
 }
 
-/* closed_one - every $name in a default is a declared parameter */
+/*
+ * closed_one - every $name in a default is a declared parameter, except
+ * in raw parameters, which are expanded per delivery with names such
+ * as $home and $user that only the delivery agent knows
+ */
 
 static void
 closed_one(const PARAM_DEF *def, void *context)
@@ -188,7 +192,7 @@ closed_one(const PARAM_DEF *def, void *context)
 	STRBUF *why = strbuf_create(10);
 	size_t i;
 
-	if (def->flags & PARAM_F_DYNAMIC) {
+	if ((def->flags & PARAM_F_DYNAMIC) || def->type == PARAM_T_RAW) {
 		argv_free(&used);
 		strbuf_free(&why);
 		return;

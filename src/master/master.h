@@ -219,6 +219,7 @@ extern const char *master_config_dir_env;	/* -c, or NULL */
 
 /* master_wakeup.c: wakeup timers. */
 extern void master_wakeup_init(MASTER_SERV *serv);
+extern void master_wakeup_start(MASTER_SERV *serv);	/* now, then timer */
 extern void master_wakeup_cleanup(MASTER_SERV *serv);
 
 /* master_sig.c: signals become flags, checked after each event round. */

@@ -159,7 +159,7 @@ master_start_service(MASTER_SERV *serv, STRBUF *why)
 		return -1;
 	master_status_init(serv);
 	master_avail_listen(serv);
-	master_wakeup_init(serv);
+	master_wakeup_start(serv);
 	return 0;
 }
 

@@ -86,6 +86,12 @@ master_wakeup_init(MASTER_SERV *serv)
 }
 
 void
+master_wakeup_start(MASTER_SERV *serv)
+{
+	note("wakeup_start", serv);
+}
+
+void
 master_wakeup_cleanup(MASTER_SERV *serv)
 {
 	note("wakeup_cleanup", serv);
@@ -320,10 +326,10 @@ test_refresh(void **unused_state)
 		 "2525 inet n - n - - cmd\n");
 	master_config(cf_path, &test_vars);
 	assert_string_equal(strbuf_str(journal),
-			    "listen_init keep\nstatus_init keep\navail_listen keep\nwakeup_init keep\n"
-			    "listen_init update\nstatus_init update\navail_listen update\nwakeup_init update\n"
-			    "listen_init gone\nstatus_init gone\navail_listen gone\nwakeup_init gone\n"
-			    "listen_init 2525\nstatus_init 2525\navail_listen 2525\nwakeup_init 2525\n");
+			    "listen_init keep\nstatus_init keep\navail_listen keep\nwakeup_start keep\n"
+			    "listen_init update\nstatus_init update\navail_listen update\nwakeup_start update\n"
+			    "listen_init gone\nstatus_init gone\navail_listen gone\nwakeup_start gone\n"
+			    "listen_init 2525\nstatus_init 2525\navail_listen 2525\nwakeup_start 2525\n");
 	keep = master_head;
 	update = keep->next;
 
@@ -353,8 +359,8 @@ test_refresh(void **unused_state)
 			    "wakeup_cleanup 2525\navail_cleanup 2525\nstatus_cleanup 2525\nlisten_cleanup 2525\n"
 			    "wakeup_cleanup keep\nstatus_cleanup keep\nstatus_init keep\nwakeup_init keep\navail_listen keep\n"
 			    "wakeup_cleanup update\nstatus_cleanup update\nstatus_init update\nwakeup_init update\navail_listen update\n"
-			    "listen_init new\nstatus_init new\navail_listen new\nwakeup_init new\n"
-			    "listen_init 127.0.0.1:2525\nstatus_init 127.0.0.1:2525\navail_listen 127.0.0.1:2525\nwakeup_init 127.0.0.1:2525\n");
+			    "listen_init new\nstatus_init new\navail_listen new\nwakeup_start new\n"
+			    "listen_init 127.0.0.1:2525\nstatus_init 127.0.0.1:2525\navail_listen 127.0.0.1:2525\nwakeup_start 127.0.0.1:2525\n");
 	assert_ptr_equal(master_head, keep);
 	assert_ptr_equal(master_head->next, update);
 	assert_int_equal(update->max_proc, 3);
@@ -377,7 +383,7 @@ test_refresh(void **unused_state)
 		assert_string_equal(strbuf_str(journal),
 				    "wakeup_cleanup 2526\navail_cleanup 2526\nstatus_cleanup 2526\nlisten_cleanup 2526\n"
 				    "wakeup_cleanup keep\nstatus_cleanup keep\nstatus_init keep\nwakeup_init keep\navail_listen keep\n"
-				    "listen_init 2526\nstatus_init 2526\navail_listen 2526\nwakeup_init 2526\n");
+				    "listen_init 2526\nstatus_init 2526\navail_listen 2526\nwakeup_start 2526\n");
 		assert_ptr_equal(master_head, keep);
 		assert_non_null(master_head->next);
 		assert_int_equal(master_head->next->addrs[0].bytes[3], 2);

@@ -87,6 +87,21 @@ master_wakeup_init(MASTER_SERV *serv)
 			    serv->wakeup_time * 1000);
 }
 
+/*
+ * master_wakeup_start - a service just started: poke it at once (from
+ * the event loop, once the listeners are ready), then on its timer, so
+ * that qmgr and pickup find work left from before without waiting a
+ * whole wakeup period, as with Postfix
+ */
+
+void
+master_wakeup_start(MASTER_SERV *serv)
+{
+	if (serv->wakeup_time <= 0 || (serv->flags & MASTER_FLAG_CONDWAKE))
+		return;
+	event_request_timer(master_wakeup_event, serv, 0);
+}
+
 /* master_wakeup_cleanup - stop the timer */
 
 void

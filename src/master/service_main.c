@@ -518,7 +518,7 @@ service_main(int argc, char **argv, const SERVICE_SPEC *spec)
 	 * This connects now, while the socket is still reachable (before
 	 * chroot and setuid).
 	 */
-	if (maillog_client_init(MAILLOG_CLIENT_FLAG_NONE, why) < 0)
+	if (maillog_client_init(MAILLOG_CLIENT_FLAG_PATIENT, why) < 0)
 		log_fatal("%s", strbuf_str(why));
 	if (log_verbose)
 		log_info("daemon started");

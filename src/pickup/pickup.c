@@ -170,7 +170,9 @@ pickup_send(IOSTREAM *st, PICKUP_INFO *info, const char *path)
 			attrs_sent = 1;
 		}
 		/* The maildrop's own attributes became request flags. */
-		if (type == REC_TYPE_ATTR)
+		if (type == REC_TYPE_ATTR
+		    && strncmp(strbuf_str(buf), MAILDROP_ATTR_TRACE_FLAGS "=",
+			       sizeof(MAILDROP_ATTR_TRACE_FLAGS)) != 0)
 			continue;
 		(void) rec_put(out, type, strbuf_str(buf), strbuf_len(buf));
 		if (type == REC_TYPE_END)

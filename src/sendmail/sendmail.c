@@ -10,9 +10,13 @@
  * attribute "extract_recipients=yes".
  *
  * Other modes: -bi (and the name newaliases) runs postalias(1) in its
- * newaliases mode; -bp (and the name mailq), -bs, -bv, -bd and -q are
- * not available yet and fail with EX_UNAVAILABLE and a message that
- * says so. Options that Sendmail has and Postfix ignores are accepted
+ * newaliases mode; -bv queues a probe that is not delivered (the
+ * attribute "trace_flags" carries DEL_REQ_FLAG_USR_VRFY, and a single
+ * -v DEL_REQ_FLAG_RECORD, to qmgr; the sender gets a delivery status
+ * report); -bp (and the name mailq) runs "postqueue -p", and -q,
+ * -qRsite and -qIqueue_id run "postqueue -f", "-s site" and "-i
+ * queue_id", as Postfix does; -bs and -bd are not available yet and
+ * fail with EX_UNAVAILABLE and a message that says so. Options that Sendmail has and Postfix ignores are accepted
  * and ignored as Postfix does.
  *
  * sendmail is not privileged: it trusts MAIL_CONFIG and -C. postdrop
@@ -39,6 +43,7 @@
 #include "strbuf.h"
 #include "stringops.h"
 #include "addr_parse.h"		/* global */
+#include "deliver_request.h"
 #include "maildrop.h"
 #include "maillog_client.h"
 #include "mainconf.h"
@@ -65,6 +70,7 @@ typedef struct SM_REQUEST {
 	int	dsn_notify;		/* -N, or 0 */
 	int	extract;		/* -t */
 	int	dots;			/* a line "." ends the text */
+	int	trace_flags;		/* -bv, -v: DEL_REQ_FLAG_USR_VRFY, _RECORD */
 } SM_REQUEST;
 
 /* sm_usage - complain and exit */
@@ -167,6 +173,9 @@ sm_write(const SM_REQUEST *req, char **rcpts, IOSTREAM *in, IOSTREAM *out)
 	rec_printf(out, REC_TYPE_TIME, "%ld %ld", (long) tv.tv_sec, (long) tv.tv_usec);
 	if (req->extract)
 		rec_puts(out, REC_TYPE_ATTR, MAILDROP_ATTR_EXTRACT "=yes");
+	if (req->trace_flags)
+		rec_printf(out, REC_TYPE_ATTR, MAILDROP_ATTR_TRACE_FLAGS "=%d",
+			   req->trace_flags);
 	if (req->dsn_ret)
 		rec_printf(out, REC_TYPE_DSN_RET, "%d", req->dsn_ret);
 	if (req->envid)
@@ -187,7 +196,10 @@ sm_write(const SM_REQUEST *req, char **rcpts, IOSTREAM *in, IOSTREAM *out)
 		addr_list_free(&list);
 	}
 	rec_puts(out, REC_TYPE_MESG, "");
-	(void) maildrop_copy_text(in, out, flags, (size_t) var_line_length_limit);
+	/* As Postfix: sendmail -bv does not read a message. */
+	if ((req->trace_flags & DEL_REQ_FLAG_USR_VRFY) == 0)
+		(void) maildrop_copy_text(in, out, flags,
+					  (size_t) var_line_length_limit);
 	rec_puts(out, REC_TYPE_XTRA, "");
 	rec_puts(out, REC_TYPE_END, "");
 	strbuf_free(&sender);
@@ -254,6 +266,25 @@ sm_enqueue(const SM_REQUEST *req, char **rcpts, const char *config_dir)
 	return 0;
 }
 
+/* sm_postqueue - postqueue does the work for mailq and -q */
+
+static NORETURN
+sm_postqueue(const char *config_dir, const char *option, const char *arg)
+{
+	ARGV   *cmd = argv_create();
+
+	argv_add_printf(cmd, "%s/postqueue", var_command_directory);
+	if (config_dir != NULL) {
+		argv_add(cmd, "-c");
+		argv_add(cmd, config_dir);
+	}
+	argv_add(cmd, option);
+	if (arg != NULL)
+		argv_add(cmd, arg);
+	execv(cmd->argv[0], cmd->argv);
+	log_fatal_status(EX_OSERR, "execute %s: %m", cmd->argv[0]);
+}
+
 /* sm_newaliases - postalias does the work when called newaliases */
 
 static NORETURN
@@ -285,6 +316,9 @@ main(int argc, char **argv)
 	char   *slash;
 	struct stat st;
 	int	mode = SM_MODE_ENQUEUE;
+	const char *flush_option = "-f";	/* -q: postqueue's option */
+	const char *flush_arg = NULL;
+	static char q_now[] = "-q0";
 	int	saved_argc = argc;
 	char  **saved_argv = argv;
 	int	fd;
@@ -303,6 +337,10 @@ main(int argc, char **argv)
 		mode = SM_MODE_NEWALIAS;
 	memset(&req, 0, sizeof(req));
 	req.dots = 1;
+	/* A bare -q (flush now) would take the next word as its argument. */
+	for (fd = 1; fd < argc && strcmp(argv[fd], "--") != 0; fd++)
+		if (strcmp(argv[fd], "-q") == 0)
+			argv[fd] = q_now;
 
 	/* Sendmail's options; those Postfix ignores are ignored here too. */
 	while ((ch = getopt(argc, argv,
@@ -396,13 +434,29 @@ main(int argc, char **argv)
 			/* -oA, -om, -oee ... are ignored, as by Postfix. */
 			break;
 		case 'q':
+			/* -qinterval, -qRsite, -qIqueue_id as Postfix's sendmail. */
 			mode = SM_MODE_FLUSH;
+			if (*optarg >= '0' && *optarg <= '9') {
+				flush_option = "-f";
+				flush_arg = NULL;
+			} else if (*optarg == 'R' || *optarg == 'I') {
+				if (optarg[1] == 0)
+					log_fatal_status(EX_USAGE, "specify: -q%c%s", *optarg,
+							 *optarg == 'R' ? "sitename" : "queueid");
+				flush_option = (*optarg == 'R' ? "-s" : "-i");
+				flush_arg = optarg + 1;
+			} else {
+				log_fatal_status(EX_USAGE, "-q%c is not implemented", *optarg);
+			}
 			break;
 		case 't':
 			req.extract = 1;
 			break;
 		case 'v':
-			log_verbose++;
+			/* As Postfix: one -v asks for a delivery report, more log more. */
+			if (req.trace_flags & DEL_REQ_FLAG_RECORD)
+				log_verbose++;
+			req.trace_flags |= DEL_REQ_FLAG_RECORD;
 			break;
 		default:
 			sm_usage("usage: sendmail [options] [recipient ...]");
@@ -427,15 +481,17 @@ main(int argc, char **argv)
 	case SM_MODE_NEWALIAS:
 		sm_newaliases(saved_argc, saved_argv);
 	case SM_MODE_MAILQ:
-		sm_unavailable("the queue listing (mailq, sendmail -bp; needs postqueue and showq)");
+		sm_postqueue(config_dir, "-p", NULL);
 	case SM_MODE_SMTP:
 		sm_unavailable("SMTP on standard input (sendmail -bs)");
 	case SM_MODE_VERIFY:
-		sm_unavailable("address verification (sendmail -bv)");
+		/* Queue a probe: the agents report, nothing is delivered. */
+		req.trace_flags |= DEL_REQ_FLAG_USR_VRFY;
+		break;
 	case SM_MODE_DAEMON:
 		sm_unavailable("daemon mode (sendmail -bd; use \"postfix start\")");
 	case SM_MODE_FLUSH:
-		sm_unavailable("the queue flush (sendmail -q; needs postqueue)");
+		sm_postqueue(config_dir, flush_option, flush_arg);
 	default:
 		break;
 	}
