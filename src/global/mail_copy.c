@@ -17,10 +17,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "iostream.h"		/* util */
+#include "argv.h"		/* util */
+#include "iostream.h"
 #include "log.h"
 #include "mem.h"
 #include "strbuf.h"
+#include "stringops.h"
 #include "deliver_request.h"	/* global */
 #include "mail_copy.h"
 #include "params_global.h"
@@ -224,4 +226,57 @@ mail_copy(DELIVER_REQUEST *req, const char *delivered_to, const char *orig_to,
 		ret = MAIL_COPY_STAT_WRITE;
 	}
 	return ret;
+}
+
+/* mail_copy_delivered - the Delivered-To: addresses of the header section */
+
+ARGV *
+mail_copy_delivered(DELIVER_REQUEST *req, STRBUF *why)
+{
+	ARGV   *found = argv_create();
+	STRBUF *line = strbuf_create(100);
+	QFILE_CONTENT *c;
+	const char *cp;
+	int	got;
+
+	c = qfile_content_open(req->fp, req->data_offset,
+			       QFILE_REC_LIMIT(var_line_length_limit > 0 ?
+					       var_line_length_limit : 2048));
+	while ((got = qfile_content_line(c, line, why)) > 0) {
+		cp = strbuf_str(line);
+		if (strbuf_len(line) == 0)
+			break;			/* end of the headers */
+		if (strncasecmp(cp, "Delivered-To:", 13) == 0)
+			argv_add(found, str_lower(str_trim(line->data + 13)));
+		else if (*cp != ' ' && *cp != '\t' && strchr(cp, ':') == NULL)
+			break;			/* not a header: the body began */
+	}
+	qfile_content_close(c);
+	strbuf_free(&line);
+	if (got < 0)
+		argv_free(&found);
+	return found;
+}
+
+/* mail_copy_loop - is addr among the Delivered-To: addresses? */
+
+int
+mail_copy_loop(DELIVER_REQUEST *req, const char *addr)
+{
+	STRBUF *why = strbuf_create(100);
+	ARGV   *found = mail_copy_delivered(req, why);
+	char   *lower;
+	int	loop;
+
+	if (found == NULL) {
+		log_warn("%s: %s", req->queue_id, strbuf_str(why));
+		strbuf_free(&why);
+		return -1;
+	}
+	lower = str_lower(xstrdup(addr));
+	loop = argv_find(found, lower) >= 0;
+	xfree(lower);
+	argv_free(&found);
+	strbuf_free(&why);
+	return loop;
 }

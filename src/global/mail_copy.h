@@ -18,6 +18,7 @@
 
 #include "deliver_request.h"
 
+struct ARGV;
 struct IOSTREAM;
 struct STRBUF;
 
@@ -73,6 +74,22 @@ extern void qfile_content_close(QFILE_CONTENT *c);
 extern int mail_copy(DELIVER_REQUEST *req, const char *delivered_to,
 		     const char *orig_to, struct IOSTREAM *dst, int flags,
 		     struct STRBUF *why);
+
+/*
+ * The addresses of the message's own Delivered-To: headers (top-level
+ * header section only), trimmed and in lower case, for the mail
+ * forwarding loop check of local(8), virtual(8) and pipe(8) flag D.
+ * Returns a new ARGV, or NULL (reason in why) when the queue file
+ * cannot be read.
+ */
+extern struct ARGV *mail_copy_delivered(DELIVER_REQUEST *req,
+					struct STRBUF *why);
+
+/*
+ * Does the message already carry "Delivered-To: addr" (any case)?
+ * 1 yes (a loop), 0 no, -1 the queue file cannot be read.
+ */
+extern int mail_copy_loop(DELIVER_REQUEST *req, const char *addr);
 
 /* The mbox "From " line date: "Sat Nov 21 10:00:00 2026" (local time). */
 extern void mail_copy_from_date(struct STRBUF *out, long when);

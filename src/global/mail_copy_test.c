@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "argv.h"
 #include "iostream.h"
 #include "strbuf.h"
 #include "deliver_request.h"
@@ -304,6 +305,62 @@ test_damaged(void **unused)
 	strbuf_free(&why);
 }
 
+/* test_delivered - Delivered-To: headers, and the loop check over them */
+
+static void
+test_delivered(void **unused)
+{
+	static const char *const text[] = {
+		"Received: from a",
+		"\tby b",
+		"Delivered-To:  User@Example.ORG  ",
+		"Subject: x",
+		"delivered-to: other@example.net",
+		"",
+		"Delivered-To: body@example.com",
+	};
+	DELIVER_REQUEST *req;
+	STRBUF *why = strbuf_create(10);
+	ARGV   *found;
+	IOSTREAM *st;
+	QFILE_WRITER *w;
+	size_t	i;
+	int	fd;
+
+	fd = open(path, O_RDWR | O_TRUNC);
+	assert_true(fd >= 0);
+	st = iostream_fdopen(fd, O_RDWR);
+	w = qfile_write_open(st, 1700000000L, 0, 0);
+	qfile_write_sender(w, "sender@example.com");
+	(void) qfile_write_rcpt(w, "user@example.org", NULL, NULL, 0);
+	qfile_write_content(w);
+	data_off = iostream_tell(st);
+	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+		qfile_write_line(w, text[i], strlen(text[i]));
+	qfile_write_extracted(w);
+	assert_int_equal(qfile_write_close(w, 100, why), 0);
+	assert_int_equal(iostream_close(st), 0);
+
+	req = open_request("sender@example.com");
+	found = mail_copy_delivered(req, why);
+	assert_non_null(found);
+	assert_int_equal(found->argc, 2);
+	assert_string_equal(found->argv[0], "user@example.org");
+	assert_string_equal(found->argv[1], "other@example.net");
+	argv_free(&found);
+	assert_int_equal(mail_copy_loop(req, "USER@example.org"), 1);
+	assert_int_equal(mail_copy_loop(req, "other@example.net"), 1);
+	assert_int_equal(mail_copy_loop(req, "body@example.com"), 0);
+
+	/* An unreadable file: NULL and -1. */
+	req->data_offset = 0;
+	assert_null(mail_copy_delivered(req, why));
+	assert_int_equal(mail_copy_loop(req, "user@example.org"), -1);
+	deliver_request_free(req);
+	write_file();
+	strbuf_free(&why);
+}
+
 static int
 setup(void **unused)
 {
@@ -332,6 +389,7 @@ main(void)
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_delivered),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

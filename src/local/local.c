@@ -648,31 +648,6 @@ out:
 	return result;
 }
 
-/* local_loop_headers - the message's Delivered-To: addresses */
-
-static ARGV *
-local_loop_headers(DELIVER_REQUEST *req)
-{
-	ARGV   *loop = argv_create();
-	STRBUF *line = strbuf_create(100);
-	STRBUF *why = strbuf_create(100);
-	QFILE_CONTENT *c;
-	char   *val;
-
-	c = qfile_content_open(req->fp, req->data_offset,
-			       QFILE_REC_LIMIT(var_line_length_limit));
-	while (qfile_content_line(c, line, why) > 0 && strbuf_len(line) > 0) {
-		if (strncasecmp(strbuf_str(line), "Delivered-To:", 13) != 0)
-			continue;
-		val = str_trim(line->data + 13);
-		argv_add(loop, str_lower(val));
-	}
-	qfile_content_close(c);
-	strbuf_free(&line);
-	strbuf_free(&why);
-	return loop;
-}
-
 /* local_serve_request - every recipient of one request */
 
 static int
@@ -681,9 +656,15 @@ local_serve_request(DELIVER_REQUEST *req, const char *relay)
 	LOCAL_CTX ctx;
 	LOCAL_ATTR attr;
 	STRBUF *why = strbuf_create(100);
-	ARGV   *loop = local_loop_headers(req);
+	ARGV   *loop = mail_copy_delivered(req, why);
 	int     i, status = DEL_STAT_OK;
 
+	/* An unreadable queue file: qmgr defers every recipient. */
+	if (loop == NULL) {
+		log_warn("%s: %s", req->queue_id, strbuf_str(why));
+		strbuf_free(&why);
+		return DEL_STAT_DEFER;
+	}
 	for (i = 0; i < req->rcpt_count; i++) {
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.req = req;

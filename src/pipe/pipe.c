@@ -109,48 +109,6 @@ pipe_pre_jail(const SERVICE *svc)
 	strbuf_free(&why);
 }
 
-/*
- * pipe_loop_check - does the message already carry "Delivered-To: addr"?
- *
- * Only the header section is read. Returns 1 (a loop), 0, or -1 when
- * the queue file cannot be read.
- */
-
-static int
-pipe_loop_check(DELIVER_REQUEST *req, const char *addr)
-{
-	QFILE_CONTENT *c;
-	STRBUF *line = strbuf_create(100);
-	STRBUF *why = strbuf_create(100);
-	const char *cp;
-	int	ret, found = 0;
-
-	c = qfile_content_open(req->fp, req->data_offset,
-			       QFILE_REC_LIMIT(var_line_length_limit));
-	while ((ret = qfile_content_line(c, line, why)) > 0) {
-		cp = strbuf_str(line);
-		if (strbuf_len(line) == 0)
-			break;
-		if (strncasecmp(cp, "Delivered-To:", 13) == 0) {
-			cp += 13;
-			while (*cp == ' ' || *cp == '\t')
-				cp++;
-			strbuf_set(why, cp);
-			strbuf_trim_right(why);
-			if (strcasecmp(strbuf_str(why), addr) == 0) {
-				found = 1;
-				break;
-			}
-		} else if (*cp != ' ' && *cp != '\t' && strchr(cp, ':') == NULL) {
-			break;		/* not a header: the body started */
-		}
-	}
-	qfile_content_close(c);
-	strbuf_free(&line);
-	strbuf_free(&why);
-	return ret < 0 ? -1 : found;
-}
-
 /* pipe_report - one outcome for every recipient; the reply status */
 
 static int
@@ -206,7 +164,7 @@ pipe_deliver(DELIVER_REQUEST *req, const SERVICE *svc)
 			: req->rcpts[0].address;
 	}
 	if (copy_flags & MAIL_COPY_DELIVERED) {
-		if ((loop = pipe_loop_check(req, delivered_to)) < 0) {
+		if ((loop = mail_copy_loop(req, delivered_to)) < 0) {
 			ret = pipe_report(req, relay, "4.3.0", NULL,
 					  "error reading queue file");
 			goto done;

@@ -72,47 +72,6 @@ virtual_report(DELIVER_REQUEST *req, DELIVER_RCPT *rcpt, const char *status,
 }
 
 /*
- * virtual_loop_check - does the message already carry "Delivered-To: addr"?
- *
- * XXX issue 6: pipe(8) has the same check; they belong in one library
- * module once local(8) settles how it does its own.
- */
-
-static int
-virtual_loop_check(DELIVER_REQUEST *req, const char *addr)
-{
-	QFILE_CONTENT *c;
-	STRBUF *line = strbuf_create(100);
-	STRBUF *val = strbuf_create(100);
-	const char *cp;
-	int	ret, found = 0;
-
-	c = qfile_content_open(req->fp, req->data_offset,
-			       QFILE_REC_LIMIT(var_line_length_limit));
-	while ((ret = qfile_content_line(c, line, val)) > 0) {
-		cp = strbuf_str(line);
-		if (strbuf_len(line) == 0)
-			break;
-		if (strncasecmp(cp, "Delivered-To:", 13) == 0) {
-			for (cp += 13; *cp == ' ' || *cp == '\t'; cp++)
-				 /* void */ ;
-			strbuf_set(val, cp);
-			strbuf_trim_right(val);
-			if (strcasecmp(strbuf_str(val), addr) == 0) {
-				found = 1;
-				break;
-			}
-		} else if (*cp != ' ' && *cp != '\t' && strchr(cp, ':') == NULL) {
-			break;
-		}
-	}
-	qfile_content_close(c);
-	strbuf_free(&line);
-	strbuf_free(&val);
-	return ret < 0 ? -1 : found;
-}
-
-/*
  * virtual_id - a recipient's uid or gid from its tables
  *
  * Returns the ID, or -1 after logging a warning (the caller defers:
@@ -195,7 +154,7 @@ virtual_deliver_rcpt(DELIVER_REQUEST *req, DELIVER_RCPT *rcpt)
 				     "delivers to mailbox");
 		goto done;
 	}
-	if ((loop = virtual_loop_check(req, addr)) != 0) {
+	if ((loop = mail_copy_loop(req, addr)) != 0) {
 		if (loop < 0) {
 			ret = virtual_report(req, rcpt, "4.3.0",
 					     "error reading queue file");
