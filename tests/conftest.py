@@ -224,6 +224,7 @@ class Instance:
         self.pid_file = os.path.join(self.queue, "pid", "master.pid")
         self.ports = free_ports(4)
         self.port = self.ports[0]
+        self.resolv_conf = None
         for d in (self.etc, self.queue, self.libexec):
             os.mkdir(d, 0o755)
         daemon_dir = installed.path("daemon_directory")
@@ -374,9 +375,22 @@ class Instance:
 
     # ---------------------------------------------------- commands
 
+    def use_dns(self, nameserver, options="timeout:1 attempts:2"):
+        """Make the mail system resolve names through nameserver (a
+        loopback address; the server listens on port 53): start() then
+        runs master in a private mount namespace where
+        /etc/resolv.conf is this instance's file. Needs root."""
+        self.resolv_conf = os.path.join(self.base, "resolv.conf")
+        with open(self.resolv_conf, "w") as f:
+            f.write("nameserver %s\noptions %s\n" % (nameserver, options))
+
     def postfix(self, *args, timeout=60):
         argv = [self.installed.command("postfix"), "-c", self.etc]
         argv += list(args)
+        if args and args[0] == "start" and self.resolv_conf:
+            argv = ["unshare", "--mount", "--propagation", "private",
+                    "sh", "-c", 'mount --bind "$0" /etc/resolv.conf '
+                    '&& exec "$@"', self.resolv_conf] + argv
         env = dict(os.environ)
         env.pop("MAIL_CONFIG", None)
         return subprocess.run(argv, env=env, capture_output=True, text=True,

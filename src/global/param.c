@@ -36,6 +36,10 @@ const PARAM_GROUP param_groups[] = {
     /* queue-tools helper */
     {PARAM_GROUP_VIRTUAL, "virtual", params_virtual},
     {PARAM_GROUP_FLUSH, "flush", params_flush},
+    {PARAM_GROUP_SMTPD, "smtpd", params_smtpd},
+    {PARAM_GROUP_SMTPD_CHECK, "smtpd_check", params_smtpd_check},
+    {PARAM_GROUP_SMTPD_CHECK, "smtpd_dns", params_smtpd_dns},
+    {PARAM_GROUP_ANVIL, "anvil", params_anvil},
     {0, 0, 0},
 };
 

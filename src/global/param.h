@@ -99,6 +99,9 @@ typedef struct PARAM_DEF {
 #define PARAM_GROUP_QUEUE	(1 << 10)	/* params_queue.c: showq, postqueue, postsuper */
 #define PARAM_GROUP_VIRTUAL	(1 << 11)	/* params_virtual.c: virtual, pipe */
 #define PARAM_GROUP_FLUSH	(1 << 12)	/* params_flush.c */
+#define PARAM_GROUP_SMTPD	(1 << 13)	/* params_smtpd.c: smtpd protocol */
+#define PARAM_GROUP_SMTPD_CHECK	(1 << 14)	/* params_smtpd_check.c: restrictions */
+#define PARAM_GROUP_ANVIL	(1 << 15)	/* params_anvil.c: anvil, rate limits, policy */
 #define PARAM_GROUP_ALL		(~0)
 
 typedef struct PARAM_GROUP {
@@ -119,6 +122,10 @@ extern const PARAM_DEF params_bounce[];
 /* params_queue (queue-tools helper) */
 extern const PARAM_DEF params_virtual[];
 extern const PARAM_DEF params_flush[];
+extern const PARAM_DEF params_smtpd[];
+extern const PARAM_DEF params_smtpd_check[];
+extern const PARAM_DEF params_smtpd_dns[];	/* also PARAM_GROUP_SMTPD_CHECK */
+extern const PARAM_DEF params_anvil[];
 
 /* The definition of a parameter, or NULL for an unknown name. */
 extern const PARAM_DEF *param_find(const char *name);
