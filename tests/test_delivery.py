@@ -154,6 +154,43 @@ def test_deferred_retried_flushed(instance):
         assert b"retry me" in f.read()
 
 
+def test_deferred_site_flush(instance):
+    """A recipient deferred for a domain in fast_flush_domains is logged
+    with flush(8), so that "postqueue -s domain" delivers it at once,
+    long before its back-off would."""
+    require(instance, "pipe", "bounce", "flush")
+    base = instance.base
+    drop = os.path.join(base, "drop")
+    os.mkdir(drop)
+    os.chmod(drop, 0o1777)
+    flag, out = os.path.join(base, "ready"), os.path.join(drop, "out")
+    script = os.path.join(base, "flaky")
+    with open(script, "w") as f:
+        f.write(FLAKY.format(flag=flag, out=out))
+    os.chmod(script, 0o755)
+    instance.mail_system(
+        services="flaky unix - n n - - pipe user=nobody argv=%s\n" % script,
+        default_transport="flaky", fast_flush_domains="remote.example",
+        minimal_backoff_time="1h", maximal_backoff_time="2h",
+        queue_run_delay="1h")
+    proc = instance.sendmail("-f", "sender@host.example.com",
+                             "user@remote.example",
+                             input=b"Subject: site\n\nflush me\n")
+    assert proc.returncode == 0, proc.stderr
+    instance.wait_log("status=deferred", timeout=30)
+    qid = re.search(r"([0-9A-F]{6,}): to=<user@remote\.example>",
+                    instance.log()).group(1)
+    log = os.path.join(instance.queue, "flush", "remote.example")
+    wait_until(lambda: os.path.exists(log) and qid in open(log).read(), 10,
+               "the queue ID in flush/remote.example")
+    open(flag, "w").close()
+    proc = postqueue(instance, "-s", "remote.example")
+    assert proc.returncode == 0, proc.stderr
+    wait_until(lambda: os.path.exists(out), 20, "delivery after -s")
+    with open(out, "rb") as f:
+        assert b"flush me" in f.read()
+
+
 def test_expired_message_bounces(instance):
     """After maximal_queue_lifetime a deferred message comes back to
     its sender as an RFC 3464 report with the last deferral reason."""

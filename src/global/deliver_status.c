@@ -23,7 +23,9 @@
 #include "deliver_request.h"
 #include "deliver_status.h"
 #include "dsn.h"
+#include "flush_clnt.h"
 #include "params_deliver.h"
+#include "params_global.h"
 #include "qfile.h"
 
 /* Postfix's log_adhoc.c: two significant digits below ten seconds. */
@@ -201,6 +203,31 @@ dstat_mark(DELIVER_REQUEST *req, DELIVER_RCPT *rcpt)
 	return ret;
 }
 
+/*
+ * dstat_flush_add - tell flush(8) that the recipient's domain has mail
+ * waiting, so that ETRN and "postqueue -s" find it. Not being able to
+ * is no reason to fail the deferral: the mail stays in the deferred
+ * queue and a full queue run finds it.
+ */
+
+static void
+dstat_flush_add(const DELIVER_REQUEST *req, const DELIVER_RCPT *rcpt)
+{
+	const char *domain = strrchr(rcpt->address, '@');
+
+	if (domain == NULL || *++domain == 0)
+		return;
+	switch (flush_add(domain, req->queue_id)) {
+	case FLUSH_STAT_OK:
+	case FLUSH_STAT_DENY:
+		break;
+	default:
+		log_warn("%s: %s service failure", req->queue_id,
+			 var_flush_service_name);
+		break;
+	}
+}
+
 /* dstat_defer_fixed - a deferral whose DSN is already in shape */
 
 static int
@@ -223,6 +250,7 @@ dstat_defer_fixed(DELIVER_REQUEST *req, DELIVER_RCPT *rcpt,
 		    && bounce_append(BOUNCE_LOG_TRACE, req->flags, req->queue_id,
 				     rcpt, relay, d) < 0)
 			ret = -1;
+		dstat_flush_add(req, rcpt);
 	}
 	dstat_log(req, rcpt, relay, d->status, "deferred", d->reason);
 	return ret;
