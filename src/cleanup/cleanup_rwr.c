@@ -8,11 +8,15 @@
  * "remote" rule set, and only when remote_header_rewrite_domain is not
  * empty. A submission without a client_address attribute (pickup,
  * sendmail) is local. The list understands permit_inet_interfaces,
- * permit_mynetworks, permit_sasl_authenticated and static:all.
+ * permit_mynetworks, permit_sasl_authenticated, check_address_map
+ * type:table (the client address as the whole key: no subnets, the
+ * value does not matter) and static:all. Certificate-based elements
+ * wait for TLS.
  */
 
 #include "sysdeps.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <strings.h>
 
@@ -22,13 +26,57 @@
 #include "mem.h"
 #include "strbuf.h"
 #include "stringops.h"
-#include "mynetworks.h"		/* global */
+#include "map.h"			/* global */
+#include "mynetworks.h"
 #include "params_cleanup.h"
 #include "params_global.h"
 #include "params_rewrite.h"
 #include "qfile.h"
 #include "rewrite_clnt.h"
 #include "cleanup.h"
+
+/*
+ * cleanup_rwr_table - is addr a key of the table spec? Tables stay open
+ * for the life of the process; one that cannot be opened or answer
+ * matches nothing, with a warning.
+ */
+
+static int
+cleanup_rwr_table(const char *spec, const char *addr)
+{
+	static ARGV *names;
+	static MAP **maps;
+	STRBUF *why;
+	STRBUF *value;
+	MAP    *map = NULL;
+	size_t	i;
+	int	found;
+
+	if (names == NULL)
+		names = argv_create();
+	for (i = 0; i < names->argc; i++)
+		if (strcmp(names->argv[i], spec) == 0)
+			map = maps[i];
+	if (i == names->argc && map == NULL) {
+		why = strbuf_create(100);
+		if ((map = map_open(spec, O_RDONLY, MAP_F_FOLD_FIX, why)) == NULL)
+			log_warn("local_header_rewrite_clients: %s",
+				 strbuf_str(why));
+		strbuf_free(&why);
+		argv_add(names, spec);
+		maps = xrealloc(maps, size_mul(names->argc, sizeof(*maps)));
+		maps[names->argc - 1] = map;
+	}
+	if (map == NULL)
+		return 0;
+	value = strbuf_create(100);
+	found = map_lookup(map, addr, value);
+	if (found == MAP_RETRY)
+		log_warn("local_header_rewrite_clients: %s lookup error for "
+			 "\"%s\": %s", spec, addr, map_error(map));
+	strbuf_free(&value);
+	return found == MAP_FOUND;
+}
 
 /*
  * cleanup_rwr_local - does local_header_rewrite_clients (clients) allow
@@ -63,6 +111,14 @@ cleanup_rwr_local(const char *clients, const char *client_addr,
 			local = sasl_username != NULL && *sasl_username != 0;
 		else if (strcmp(w, "static:all") == 0)
 			local = 1;
+		else if (strcasecmp(w, "check_address_map") == 0) {
+			if (i + 1 >= words->argc)
+				log_warn("local_header_rewrite_clients: "
+					 "check_address_map needs a table");
+			else
+				local = cleanup_rwr_table(words->argv[++i],
+							  client_addr);
+		}
 		else
 			log_warn("local_header_rewrite_clients: "
 				 "unsupported element: %s", w);

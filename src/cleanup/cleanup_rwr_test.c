@@ -50,6 +50,13 @@ test_local(void **unused)
 		{"permit_sasl_authenticated", "198.51.100.1", "", 0},
 		{"permit_sasl_authenticated", "198.51.100.1", NULL, 0},
 		{"static:all", "198.51.100.1", NULL, 1},
+		{"check_address_map inline:{198.51.100.1=x}", "198.51.100.1",
+		 NULL, 1},
+		{"check_address_map inline:{198.51.100.1=x}", "198.51.100.2",
+		 NULL, 0},
+		{"check_address_map cidr:/nonexistent/x, permit_mynetworks",
+		 "10.9.9.9", NULL, 1},
+		{"check_address_map", "198.51.100.1", NULL, 0},
 		{"", "198.51.100.1", NULL, 0},
 	};
 	size_t	n;
