@@ -11,7 +11,7 @@ SHELL = /bin/sh
 # Libraries first, in dependency order, then programs.
 LIB_DIRS = src/util src/global src/master
 # smtpd (issue 7): the resolver library (dns helper)
-#dns: LIB_DIRS += src/dns
+LIB_DIRS += src/dns
 PROG_DIRS = src/postconf src/postmap src/postalias src/postfix src/postlogd src/postlog src/trivial-rewrite src/postcat src/cleanup src/postdrop src/sendmail src/pickup
 # Delivery (issue 6): one line per part (uncomment when the directory builds)
 PROG_DIRS += src/qmgr
@@ -22,9 +22,9 @@ PROG_DIRS += src/virtual src/pipe
 PROG_DIRS += src/error src/discard
 PROG_DIRS += src/flush
 # smtpd (issue 7): one line per part (uncomment when the directory builds)
-#smtpd: PROG_DIRS += src/smtpd
-#anvil: PROG_DIRS += src/anvil
-#smtpstone: PROG_DIRS += src/smtpstone
+PROG_DIRS += src/smtpd
+PROG_DIRS += src/anvil
+PROG_DIRS += src/smtpstone
 DIRS = $(LIB_DIRS) $(PROG_DIRS)
 
 PYTEST = /usr/bin/python3 -m pytest

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -224,6 +225,18 @@ cleanup_envelope_done(CLEANUP_STATE *state)
 	strbuf_free(&attr);
 }
 
+/* cleanup_extra_flags - HOLD/DISCARD learned late by the client */
+
+static void
+cleanup_extra_flags(CLEANUP_STATE *state, const char *text)
+{
+	long	value;
+
+	if (parse_long(text, &value, 0, INT_MAX) == 0)
+		state->flags |= (int) value
+		    & (CLEANUP_FLAG_HOLD | CLEANUP_FLAG_DISCARD);
+}
+
 /* cleanup_envelope - one envelope record; 0, or -1 to stop reading */
 
 static int
@@ -279,6 +292,9 @@ cleanup_envelope(CLEANUP_STATE *state, int type, STRBUF *buf)
 			return 0;
 		}
 		cleanup_envelope_rcpt(state, text);
+		return 0;
+	case REC_TYPE_FLGS:
+		cleanup_extra_flags(state, text);
 		return 0;
 	case REC_TYPE_MESG:
 		cleanup_envelope_done(state);
@@ -374,6 +390,8 @@ cleanup_read(CLEANUP_STATE *state, IOSTREAM *client)
 		} else if (state->phase != CLEANUP_IN_EXTRACTED) {
 			if (cleanup_content(state, type, buf) < 0)
 				break;
+		} else if (type == REC_TYPE_FLGS) {
+			cleanup_extra_flags(state, strbuf_str(buf));
 		} else if (type != REC_TYPE_DTXT) {
 			cleanup_error(state, CLEANUP_STAT_BAD,
 				      "unexpected record type %d after content",

@@ -115,9 +115,11 @@ cleanup_message_start(CLEANUP_STATE *state)
 	if (addr != NULL) {
 		if (name == NULL || *name == 0)
 			name = "unknown";
-		strbuf_printf(hdr, "Received: from %s (%s [%s])\n"
+		/* An IPv6 address is written as an RFC 5321 literal. */
+		strbuf_printf(hdr, "Received: from %s (%s [%s%s])\n"
 			      "\tby %s (%s) with %s id %s",
-			      helo && *helo ? helo : name, name, addr,
+			      helo && *helo ? helo : name, name,
+			      strchr(addr, ':') ? "IPv6:" : "", addr,
 			      var_myhostname, var_mail_name,
 			      proto && *proto ? proto : "SMTP",
 			      strbuf_str(state->queue_id));

@@ -21,6 +21,7 @@ extern const MAP_DRIVER map_driver_environ;
 extern const MAP_DRIVER map_driver_fail;
 extern const MAP_DRIVER map_driver_hash;
 extern const MAP_DRIVER map_driver_inline;
+extern const MAP_DRIVER map_driver_proxy;
 extern const MAP_DRIVER map_driver_static;
 extern const MAP_DRIVER map_driver_texthash;
 extern const MAP_DRIVER map_driver_unix;
@@ -46,6 +47,7 @@ static const MAP_DRIVER *const map_drivers[] = {
 	&map_driver_environ,
 	&map_driver_fail,
 	&map_driver_inline,
+	&map_driver_proxy,
 	&map_driver_static,
 	&map_driver_texthash,
 	&map_driver_unix,

@@ -38,6 +38,7 @@ static const char *const exceptions[] = {
     "newaliases_path",	 "process_id",	      "process_name",
     "queue_directory",	 "readme_directory",  "sample_directory",
     "sendmail_path",	 "shlib_directory",
+    "smtpd_forbid_bare_newline",	/* "normalize": no SMTP smuggling */
 };
 
 /* is_exception - in the list above */

@@ -47,6 +47,7 @@ static const struct {
 	{REC_TYPE_RRTO, "return_receipt"},
 	{REC_TYPE_ERTO, "errors_to"},
 	{REC_TYPE_END, "message_end"},
+	{REC_TYPE_FLGS, "cleanup_flags"},
 	{0, 0},
 };
 

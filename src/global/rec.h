@@ -50,6 +50,15 @@ struct STRBUF;
 #define REC_TYPE_ERTO	'e'		/* Errors-To: */
 #define REC_TYPE_END	'E'		/* last record of a complete file */
 
+/*
+ * Client -> cleanup stream only, never in a queue file: more
+ * CLEANUP_FLAG_HOLD / CLEANUP_FLAG_DISCARD bits (decimal) that a client
+ * learned after it sent the request flags (smtpd's DATA and
+ * end-of-data restrictions). Accepted in the envelope and after
+ * REC_TYPE_XTRA.
+ */
+#define REC_TYPE_FLGS	'f'		/* extra request flags */
+
 /* Which record types may appear in each section of a queue file. */
 #define REC_TYPE_ENVELOPE_SET	"CTFSRDO/AW<ion"
 #define REC_TYPE_CONTENT_SET	"NLw"

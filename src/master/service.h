@@ -130,6 +130,13 @@ extern int service_client_count(void);
  */
 extern void service_exit_soon(void);
 
+/*
+ * Any model, from pre_jail or post_jail: exit after seconds without a
+ * request instead of $max_idle (anvil keeps its counters for a whole
+ * anvil_rate_time_unit). Ignored with SERVICE_FLAG_UNLIMITED.
+ */
+extern void service_set_idle_limit(int seconds);
+
 /* Restarts the watchdog; for long jobs that do make progress. */
 extern void service_watchdog_pat(void);
 

@@ -83,6 +83,17 @@ service_idle_start(void)
 	event_request_timer(service_idle_event, NULL, secs * 1000);
 }
 
+/* service_set_idle_limit - a daemon's own max_idle */
+
+void
+service_set_idle_limit(int seconds)
+{
+	if (service_state.spec != NULL
+	    && (service_state.spec->flags & SERVICE_FLAG_UNLIMITED))
+		return;
+	service_state.idle_limit = seconds;
+}
+
 /* service_idle_stop - stop the idle timer while busy */
 
 void
