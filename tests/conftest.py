@@ -315,6 +315,7 @@ class Instance:
         ("virtual", "virtual unix - n n - - virtual"),
         ("smtp", "smtp unix - - n - - smtp"),
         ("smtp", "relay unix - - n - - smtp"),
+        ("lmtp", "lmtp unix - - n - - lmtp"),
         ("anvil", "anvil unix - - n - 1 anvil"),
         ("pipe", None),
         ("smtpd", None),

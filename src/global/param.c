@@ -40,6 +40,8 @@ const PARAM_GROUP param_groups[] = {
     {PARAM_GROUP_SMTPD_CHECK, "smtpd_check", params_smtpd_check},
     {PARAM_GROUP_SMTPD_CHECK, "smtpd_dns", params_smtpd_dns},
     {PARAM_GROUP_ANVIL, "anvil", params_anvil},
+    {PARAM_GROUP_SMTP, "smtp", params_smtp},
+    {PARAM_GROUP_SMTP, "smtp_addr", params_smtp_addr},
     {0, 0, 0},
 };
 

@@ -102,6 +102,7 @@ typedef struct PARAM_DEF {
 #define PARAM_GROUP_SMTPD	(1 << 13)	/* params_smtpd.c: smtpd protocol */
 #define PARAM_GROUP_SMTPD_CHECK	(1 << 14)	/* params_smtpd_check.c: restrictions */
 #define PARAM_GROUP_ANVIL	(1 << 15)	/* params_anvil.c: anvil, rate limits, policy */
+#define PARAM_GROUP_SMTP	(1 << 16)	/* params_smtp.c, params_smtp_addr.c: smtp/lmtp client */
 #define PARAM_GROUP_ALL		(~0)
 
 typedef struct PARAM_GROUP {
@@ -126,6 +127,8 @@ extern const PARAM_DEF params_smtpd[];
 extern const PARAM_DEF params_smtpd_check[];
 extern const PARAM_DEF params_smtpd_dns[];	/* also PARAM_GROUP_SMTPD_CHECK */
 extern const PARAM_DEF params_anvil[];
+extern const PARAM_DEF params_smtp[];
+extern const PARAM_DEF params_smtp_addr[];	/* also PARAM_GROUP_SMTP */
 
 /* The definition of a parameter, or NULL for an unknown name. */
 extern const PARAM_DEF *param_find(const char *name);

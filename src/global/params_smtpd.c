@@ -32,6 +32,10 @@ int	var_strict_rfc821_envelopes;
 int	var_smtpd_peername_lookup;
 int	var_smtpd_client_port_logging;
 char   *var_smtpd_noop_commands;
+char   *var_smtpd_reject_footer;
+char   *var_smtpd_reject_footer_maps;
+int	var_smtpd_per_request_deadline;
+int	var_smtpd_min_data_rate;
 
 const PARAM_DEF params_smtpd[] = {
     PARAM_BOOL("disable_vrfy_command", 0, &var_disable_vrfy_command),
@@ -61,12 +65,20 @@ const PARAM_DEF params_smtpd[] = {
     PARAM_BOOL("smtpd_helo_required", 0, &var_smtpd_helo_required),
     {"smtpd_junk_command_limit", PARAM_T_INT, "${stress?{1}:{100}}", 0,
      (void *) &var_smtpd_junk_command_limit, 1, 0, 0},
+    PARAM_INT("smtpd_min_data_rate", 500, &var_smtpd_min_data_rate, 1, 0),
     PARAM_STR("smtpd_noop_commands", "", &var_smtpd_noop_commands, 0, 0),
     PARAM_BOOL("smtpd_peername_lookup", 1, &var_smtpd_peername_lookup),
+    {"smtpd_per_request_deadline", PARAM_T_BOOL,
+     "${smtpd_per_record_deadline?{$smtpd_per_record_deadline}:"
+     "{${stress?{yes}:{no}}}}", 0,
+     (void *) &var_smtpd_per_request_deadline, 0, 1, 0},
     PARAM_INT("smtpd_recipient_limit", 1000, &var_smtpd_recipient_limit,
 	      1, 0),
     PARAM_INT("smtpd_recipient_overshoot_limit", 1000,
 	      &var_smtpd_recipient_overshoot_limit, 1, 0),
+    PARAM_RAW("smtpd_reject_footer", "", &var_smtpd_reject_footer, 0, 0),
+    PARAM_STR("smtpd_reject_footer_maps", "", &var_smtpd_reject_footer_maps,
+	      0, 0),
     PARAM_INT("smtpd_soft_error_limit", 10, &var_smtpd_soft_error_limit,
 	      1, 0),
     PARAM_TIME("smtpd_timeout", "${stress?{10}:{300}}s", &var_smtpd_timeout,

@@ -29,5 +29,9 @@ extern int var_strict_rfc821_envelopes;
 extern int var_smtpd_peername_lookup;
 extern int var_smtpd_client_port_logging;
 extern char *var_smtpd_noop_commands;
+extern char *var_smtpd_reject_footer;
+extern char *var_smtpd_reject_footer_maps;
+extern int var_smtpd_per_request_deadline;
+extern int var_smtpd_min_data_rate;
 
 #endif

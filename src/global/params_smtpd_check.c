@@ -44,6 +44,7 @@ char   *var_relay_recipient_maps;
 char   *var_parent_domain_matches_subdomains;
 char   *var_permit_mx_backup_networks;
 char   *var_smtpd_null_access_lookup_key;
+char   *var_smtpd_log_access_permit_actions;
 
 const PARAM_DEF params_smtpd_check[] = {
     PARAM_INT("access_map_defer_code", 450, &var_access_map_defer_code, 400,
@@ -84,6 +85,8 @@ const PARAM_DEF params_smtpd_check[] = {
 	      0, 0),
     PARAM_STR("smtpd_helo_restrictions", "", &var_smtpd_helo_restrictions,
 	      0, 0),
+    PARAM_STR("smtpd_log_access_permit_actions", "",
+	      &var_smtpd_log_access_permit_actions, 0, 0),
     PARAM_STR("smtpd_null_access_lookup_key", "<>",
 	      &var_smtpd_null_access_lookup_key, 1, 0),
     PARAM_STR("smtpd_recipient_restrictions", "",

@@ -40,5 +40,6 @@ extern char *var_relay_recipient_maps;
 extern char *var_parent_domain_matches_subdomains;
 extern char *var_permit_mx_backup_networks;
 extern char *var_smtpd_null_access_lookup_key;
+extern char *var_smtpd_log_access_permit_actions;
 
 #endif
