@@ -26,7 +26,7 @@ PROG_DIRS += src/smtpd
 PROG_DIRS += src/anvil
 PROG_DIRS += src/smtpstone
 # smtp client (issue 8)
-#smtp: PROG_DIRS += src/smtp
+PROG_DIRS += src/smtp
 DIRS = $(LIB_DIRS) $(PROG_DIRS)
 
 PYTEST = /usr/bin/python3 -m pytest

@@ -265,12 +265,13 @@ def test_dnswl_client_not_listed(instance, dns):
 
 def test_dnswl_client_filter_and_failure(instance, dns):
     """A filter that the answer misses, or a failing list, does not
-    permit; the failure never turns into a 5xx of its own."""
+    permit; the failure never turns into a 5xx of its own, and a later
+    reject becomes a deferral (defer_if_reject, as in Postfix)."""
     start(instance, dns, smtpd_client_restrictions="permit_dnswl_client "
           "wl.example=127.0.0.[0..4], permit_dnswl_client failwl.example, "
           "reject_rbl_client bl.example")
-    assert rcpt_reply(instance).startswith(
-        "554 5.7.1 Service unavailable; Client host [127.0.0.1]")
+    assert rcpt_reply(instance) == (
+        "450 4.7.1 <127.0.0.1>: Client host rejected: Service unavailable")
 
 
 # ------------------------------------------------------------ unknown names

@@ -51,6 +51,7 @@ class PolicyServer:
         self.requests = []
         self.lock = threading.Lock()
         self.conns = 0
+        self.closed = {}                    # connection -> monotonic time
         self.lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.lsock.bind(("127.0.0.1", port))
@@ -106,6 +107,8 @@ class PolicyServer:
             pass
         finally:
             conn.close()
+            with self.lock:
+                self.closed[number] = time.monotonic()
 
     def stop(self):
         self.running = False
@@ -232,6 +235,73 @@ def test_request_attributes_and_reuse(policy, instance):
     inst1, inst2, inst3 = (r[1]["instance"] for r in reqs)
     assert inst1 and inst1 == inst2 and inst3 != inst1, reqs
     assert reqs[2][1]["sender"] == "b@example.org"
+
+
+def test_instance_exact_per_transaction(policy, instance):
+    """The same sender twice, no recipient accepted in between and no
+    queue file: still two transactions, two instances; the requests of
+    one transaction (RCPT, DATA) share one."""
+    inst = start(instance, "check_policy_service inet:127.0.0.1:%d"
+                 % policy.port,
+                 smtpd_data_restrictions="check_policy_service "
+                 "inet:127.0.0.1:%d" % policy.port)
+    s = Session(inst.port)
+    try:
+        assert s.cmd("EHLO client.example").startswith("250")
+        assert s.cmd("MAIL FROM:<a@example.org>").startswith("250")
+        assert s.cmd("RCPT TO:<reject@host.example.com>").startswith("554")
+        assert s.cmd("RSET").startswith("250")
+        assert s.cmd("MAIL FROM:<a@example.org>").startswith("250")
+        assert s.cmd("RCPT TO:<reject@host.example.com>").startswith("554")
+        assert s.cmd("RCPT TO:<dunno@host.example.com>").startswith("250")
+        assert s.cmd("DATA").startswith("354")
+        s.sock.sendall(b"Subject: t\r\n\r\nbody\r\n.\r\n")
+        assert s.reply().startswith("250")
+        assert s.cmd("MAIL FROM:<a@example.org>").startswith("250")
+        assert s.cmd("RCPT TO:<dunno@host.example.com>").startswith("250")
+        s.cmd("QUIT")
+    finally:
+        s.close()
+    got = [(r["protocol_state"], r["instance"]) for _, r in policy.requests]
+    assert [st for st, _ in got] == ["RCPT", "RCPT", "RCPT", "DATA",
+                                     "RCPT"], got
+    i = [v for _, v in got]
+    assert all(i), got
+    assert i[0] != i[1] and i[1] == i[2] == i[3] and i[4] != i[3], got
+    assert len(set(i)) == 3, got
+
+
+def test_etrn_domain(policy, instance):
+    inst = start(instance, "permit_mynetworks",
+                 smtpd_etrn_restrictions="check_policy_service "
+                 "inet:127.0.0.1:%d" % policy.port)
+    s = Session(inst.port)
+    try:
+        assert s.cmd("EHLO client.example").startswith("250")
+        s.cmd("ETRN example.net")
+        s.cmd("QUIT")
+    finally:
+        s.close()
+    assert len(policy.requests) == 1, policy.requests
+    req = policy.requests[0][1]
+    assert req["protocol_state"] == "ETRN", req
+    assert req["etrn_domain"] == "example.net", req
+    assert req["sender"] == "" and req["recipient"] == "", req
+
+
+def test_connection_outlives_session_until_max_idle(policy, instance):
+    """As in Postfix, a policy connection is kept after the session ends
+    (the next session of the same process reuses it) and is closed when
+    it has been idle for max_idle, also while smtpd waits for clients."""
+    inst = start(instance, "check_policy_service { inet:127.0.0.1:%d, "
+                 "max_idle=2s }" % policy.port)
+    assert rcpt_replies(inst.port, "dunno")[0].startswith("250")
+    t_end = time.monotonic()
+    time.sleep(0.5)
+    assert 1 not in policy.closed, "closed at the end of the session"
+    wait_until(lambda: 1 in policy.closed, 6, "idle policy connection closed")
+    idle = policy.closed[1] - t_end
+    assert 1.0 <= idle <= 4.5, idle
 
 
 def test_actions(policy, instance):

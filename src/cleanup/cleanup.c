@@ -237,6 +237,33 @@ cleanup_extra_flags(CLEANUP_STATE *state, const char *text)
 		    & (CLEANUP_FLAG_HOLD | CLEANUP_FLAG_DISCARD);
 }
 
+/*
+ * cleanup_extracted_attr - a "name=value" after the content: only the
+ * content_filter and redirect_to that smtpd's end-of-data restrictions
+ * decided; they follow header_checks' own in the extracted section, so
+ * they win (qmgr takes the last one). 0, or -1 for anything else.
+ */
+
+static int
+cleanup_extracted_attr(CLEANUP_STATE *state, const char *text)
+{
+	static const char *const names[] = {"content_filter", "redirect_to"};
+	const char *eq = strchr(text, '=');
+	size_t	len = eq ? (size_t) (eq - text) : 0;
+	size_t	i;
+
+	for (i = 0; eq != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i]) == len && strncmp(text, names[i], len) == 0) {
+			if (state->writer)
+				qfile_write_attr(state->writer, names[i], eq + 1);
+			return 0;
+		}
+	}
+	cleanup_error(state, CLEANUP_STAT_BAD,
+		      "unexpected attribute after content");
+	return -1;
+}
+
 /* cleanup_envelope - one envelope record; 0, or -1 to stop reading */
 
 static int
@@ -392,6 +419,9 @@ cleanup_read(CLEANUP_STATE *state, IOSTREAM *client)
 				break;
 		} else if (type == REC_TYPE_FLGS) {
 			cleanup_extra_flags(state, strbuf_str(buf));
+		} else if (type == REC_TYPE_ATTR) {
+			if (cleanup_extracted_attr(state, strbuf_str(buf)) < 0)
+				break;
 		} else if (type != REC_TYPE_DTXT) {
 			cleanup_error(state, CLEANUP_STAT_BAD,
 				      "unexpected record type %d after content",

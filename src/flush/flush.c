@@ -370,14 +370,12 @@ static void
 flush_pre_jail(const SERVICE *svc)
 {
 	STRBUF *why = strbuf_create(100);
-	const char *style = mainconf_lookup("parent_domain_matches_subdomains");
 	int	flags = ADDR_MATCH_FLAG_NONE;
 
 	(void) svc;
 
-	/* Postfix's default list names fast_flush_domains. */
-	if (style == NULL
-	    || map_search_parent_style(style, "fast_flush_domains"))
+	if (map_search_parent_style(var_parent_domain_matches_subdomains,
+				    "fast_flush_domains"))
 		flags |= ADDR_MATCH_FLAG_PARENT;
 	if (*var_fast_flush_domains
 	    && (flush_domains = addr_match_list_create_ops(var_fast_flush_domains,

@@ -63,8 +63,6 @@ cleanup_clnt_connect(const char *path, STRBUF *why)
 CLEANUP_CLNT *
 cleanup_clnt_open(const char *path, int flags, STRBUF *why)
 {
-	CLEANUP_CLNT *clnt;
-	STRBUF *id;
 	STRBUF *def_path = NULL;
 	int     fd;
 
@@ -80,6 +78,17 @@ cleanup_clnt_open(const char *path, int flags, STRBUF *why)
 		strbuf_free(&def_path);
 	if (fd < 0)
 		return NULL;
+	return cleanup_clnt_fdopen(fd, flags, why);
+}
+
+/* cleanup_clnt_fdopen - the same protocol on a connected stream socket */
+
+CLEANUP_CLNT *
+cleanup_clnt_fdopen(int fd, int flags, STRBUF *why)
+{
+	CLEANUP_CLNT *clnt;
+	STRBUF *id;
+
 	clnt = xcalloc(1, sizeof(*clnt));
 	clnt->stream = iostream_fdopen(fd, O_RDWR);
 	iostream_set_timeout(clnt->stream, var_ipc_timeout > 0 ?

@@ -95,6 +95,14 @@ typedef struct CLEANUP_CLNT CLEANUP_CLNT;
 extern CLEANUP_CLNT *cleanup_clnt_open(const char *path, int flags,
 				       struct STRBUF *why);
 
+/*
+ * The same exchange on fd, a connected stream socket to a server that
+ * speaks this protocol (postdrop -r for smtpd in stand-alone mode);
+ * the client owns fd from here on, also on failure (NULL, why).
+ */
+extern CLEANUP_CLNT *cleanup_clnt_fdopen(int fd, int flags,
+					 struct STRBUF *why);
+
 /* The queue ID cleanup assigned; valid until close. */
 extern const char *cleanup_clnt_queue_id(const CLEANUP_CLNT *clnt);
 

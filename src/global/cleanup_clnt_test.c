@@ -33,30 +33,23 @@
 static pid_t server_pid;
 static char scratch[] = "/tmp/cleanup_clnt_testXXXXXX";
 
-/* server_loop - the fake cleanup: one message per connection */
+/* server_one - the fake cleanup: one message on one connection */
 
 static void
-server_loop(int lfd)
+server_one(int fd)
 {
 	STRBUF *buf = strbuf_create(10);
 	STRBUF *why = strbuf_create(10);
 	STRBUF *text = strbuf_create(10);
 	char	drain[100];
-	int	fd;
+	IOSTREAM *st = iostream_fdopen(fd, O_RDWR);
+	int	flags = -1;
+	int	type;
 
-	while ((fd = accept(lfd, NULL, NULL)) >= 0) {
-		IOSTREAM *st = iostream_fdopen(fd, O_RDWR);
-		int	flags = -1;
-		int	type;
-
-		attr_print(st, 0, ATTR_SEND_STR("queue_id", "ABCDE12345"),
-			   ATTR_TYPE_END);
-		if (attr_scan(st, ATTR_FLAG_STRICT, ATTR_RECV_INT("flags", &flags),
-			      ATTR_TYPE_END) != 1) {
-			(void) iostream_close(st);
-			continue;
-		}
-		strbuf_reset(text);
+	attr_print(st, 0, ATTR_SEND_STR("queue_id", "ABCDE12345"),
+		   ATTR_TYPE_END);
+	if (attr_scan(st, ATTR_FLAG_STRICT, ATTR_RECV_INT("flags", &flags),
+		      ATTR_TYPE_END) == 1) {
 		while ((type = rec_get(st, buf, 1000, why)) > 0) {
 			strbuf_append_printf(text, "%c%s", type, strbuf_str(buf));
 			if (type == REC_TYPE_END)
@@ -68,8 +61,22 @@ server_loop(int lfd)
 				   ATTR_TYPE_END);
 		while (iostream_read(st, drain, sizeof(drain)) > 0)
 			 /* void */ ;
-		(void) iostream_close(st);
 	}
+	(void) iostream_close(st);
+	strbuf_free(&buf);
+	strbuf_free(&why);
+	strbuf_free(&text);
+}
+
+/* server_loop - the fake cleanup: one message per connection */
+
+static void
+server_loop(int lfd)
+{
+	int	fd;
+
+	while ((fd = accept(lfd, NULL, NULL)) >= 0)
+		server_one(fd);
 	_exit(0);
 }
 
@@ -171,6 +178,46 @@ test_abort(void **state)
 	strbuf_free(&why);
 }
 
+/*
+ * test_fdopen - the same exchange on a socket pair (as smtpd does with
+ * postdrop -r); a peer that hangs up at once gives NULL and a reason
+ */
+
+static void
+test_fdopen(void **state)
+{
+	STRBUF *why = strbuf_create(10);
+	STRBUF *reason = strbuf_create(10);
+	CLEANUP_CLNT *clnt;
+	int	sv[2];
+	pid_t	pid;
+
+	(void) state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	if ((pid = fork()) == 0) {
+		(void) close(sv[0]);
+		server_one(sv[1]);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	(void) close(sv[1]);
+	clnt = cleanup_clnt_fdopen(sv[0], CLEANUP_FLAG_HOLD, why);
+	assert_non_null(clnt);
+	assert_string_equal(cleanup_clnt_queue_id(clnt), "ABCDE12345");
+	rec_puts(cleanup_clnt_stream(clnt), REC_TYPE_FROM, "");
+	rec_puts(cleanup_clnt_stream(clnt), REC_TYPE_RCPT, "u");
+	assert_int_equal(cleanup_clnt_close(clnt, reason), CLEANUP_FLAG_HOLD);
+	assert_string_equal(strbuf_str(reason), "SRuE");
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	(void) close(sv[1]);
+	assert_null(cleanup_clnt_fdopen(sv[0], 0, why));
+	assert_string_equal(strbuf_str(why), "cleanup service: no queue ID");
+	strbuf_free(&why);
+	strbuf_free(&reason);
+}
+
 /* test_no_server - nothing listens: NULL with a reason */
 
 static void
@@ -207,6 +254,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exchange),
 		cmocka_unit_test(test_abort),
+		cmocka_unit_test(test_fdopen),
 		cmocka_unit_test(test_no_server),
 		cmocka_unit_test(test_stat_text),
 	};

@@ -178,6 +178,7 @@ char *var_myorigin;
 char *var_newaliases_path;
 char *var_notify_classes;
 char *var_openssl_path;
+char *var_parent_domain_matches_subdomains;
 char *var_pickup_service_name;
 char *var_postlog_service_name;
 int var_postlogd_watchdog_timeout;
@@ -516,6 +517,11 @@ const PARAM_DEF params_global[] = {
     PARAM_STR("notify_classes", "resource, software", &var_notify_classes, 0,
 	      0),
     PARAM_STR("openssl_path", "openssl", &var_openssl_path, 0, 0),
+    PARAM_STR("parent_domain_matches_subdomains",
+	      "debug_peer_list,fast_flush_domains,mynetworks,"
+	      "permit_mx_backup_networks,qmqpd_authorized_clients,"
+	      "relay_domains,smtpd_access_maps",
+	      &var_parent_domain_matches_subdomains, 0, 0),
     PARAM_STR("pickup_service_name", "pickup", &var_pickup_service_name, 1, 0),
     PARAM_STR("postlog_service_name", "postlog", &var_postlog_service_name, 1,
 	      0),

@@ -114,6 +114,7 @@ extern char *var_myorigin;
 extern char *var_newaliases_path;
 extern char *var_notify_classes;
 extern char *var_openssl_path;
+extern char *var_parent_domain_matches_subdomains;
 extern char *var_pickup_service_name;
 extern char *var_postlog_service_name;
 extern int var_postlogd_watchdog_timeout;

@@ -37,6 +37,20 @@ char   *var_smtpd_reject_footer_maps;
 int	var_smtpd_per_request_deadline;
 int	var_smtpd_min_data_rate;
 
+/*
+ * ps_per_request_deadline - Postfix 3.7's default, which honours the
+ * older smtpd_per_record_deadline when main.cf still sets it (that name
+ * is not a parameter of its own any more, hence a computed default: the
+ * registry's defaults may only name declared parameters)
+ */
+
+static const char *
+ps_per_request_deadline(void)
+{
+	return "${smtpd_per_record_deadline?{$smtpd_per_record_deadline}:"
+	    "{${stress?{yes}:{no}}}}";
+}
+
 const PARAM_DEF params_smtpd[] = {
     PARAM_BOOL("disable_vrfy_command", 0, &var_disable_vrfy_command),
     PARAM_STR("smtpd_banner", "$myhostname ESMTP $mail_name",
@@ -68,10 +82,8 @@ const PARAM_DEF params_smtpd[] = {
     PARAM_INT("smtpd_min_data_rate", 500, &var_smtpd_min_data_rate, 1, 0),
     PARAM_STR("smtpd_noop_commands", "", &var_smtpd_noop_commands, 0, 0),
     PARAM_BOOL("smtpd_peername_lookup", 1, &var_smtpd_peername_lookup),
-    {"smtpd_per_request_deadline", PARAM_T_BOOL,
-     "${smtpd_per_record_deadline?{$smtpd_per_record_deadline}:"
-     "{${stress?{yes}:{no}}}}", 0,
-     (void *) &var_smtpd_per_request_deadline, 0, 1, 0},
+    PARAM_FN("smtpd_per_request_deadline", PARAM_T_BOOL,
+	     ps_per_request_deadline, &var_smtpd_per_request_deadline, 0, 1),
     PARAM_INT("smtpd_recipient_limit", 1000, &var_smtpd_recipient_limit,
 	      1, 0),
     PARAM_INT("smtpd_recipient_overshoot_limit", 1000,

@@ -2,9 +2,8 @@
  * params_smtpd_check.c - parameters of smtpd(8) restrictions:
  * restriction lists, access and reject codes, recipient tables
  *
- * Defaults are Postfix 3.7's. parent_domain_matches_subdomains lives
- * here because nothing declared it before the restriction engine
- * needed it; it is a global parameter in Postfix.
+ * Defaults are Postfix 3.7's. (parent_domain_matches_subdomains, which
+ * the engine reads too, is a global parameter: params_global.c.)
  */
 
 #include "sysdeps.h"
@@ -41,7 +40,6 @@ int	var_unknown_relay_recipient_reject_code;
 int	var_multi_recipient_bounce_reject_code;
 char   *var_local_recipient_maps;
 char   *var_relay_recipient_maps;
-char   *var_parent_domain_matches_subdomains;
 char   *var_permit_mx_backup_networks;
 char   *var_smtpd_null_access_lookup_key;
 char   *var_smtpd_log_access_permit_actions;
@@ -61,11 +59,6 @@ const PARAM_DEF params_smtpd_check[] = {
 	      &var_multi_recipient_bounce_reject_code, 400, 599),
     PARAM_INT("non_fqdn_reject_code", 504, &var_non_fqdn_reject_code, 400,
 	      599),
-    PARAM_STR("parent_domain_matches_subdomains",
-	      "debug_peer_list,fast_flush_domains,mynetworks,"
-	      "permit_mx_backup_networks,qmqpd_authorized_clients,"
-	      "relay_domains,smtpd_access_maps",
-	      &var_parent_domain_matches_subdomains, 0, 0),
     PARAM_STR("permit_mx_backup_networks", "",
 	      &var_permit_mx_backup_networks, 0, 0),
     PARAM_INT("reject_code", 554, &var_reject_code, 400, 599),

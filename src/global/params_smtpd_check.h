@@ -37,7 +37,6 @@ extern int var_unknown_relay_recipient_reject_code;
 extern int var_multi_recipient_bounce_reject_code;
 extern char *var_local_recipient_maps;
 extern char *var_relay_recipient_maps;
-extern char *var_parent_domain_matches_subdomains;
 extern char *var_permit_mx_backup_networks;
 extern char *var_smtpd_null_access_lookup_key;
 extern char *var_smtpd_log_access_permit_actions;

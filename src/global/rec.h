@@ -55,7 +55,10 @@ struct STRBUF;
  * CLEANUP_FLAG_HOLD / CLEANUP_FLAG_DISCARD bits (decimal) that a client
  * learned after it sent the request flags (smtpd's DATA and
  * end-of-data restrictions). Accepted in the envelope and after
- * REC_TYPE_XTRA.
+ * REC_TYPE_XTRA. After REC_TYPE_XTRA cleanup also accepts
+ * REC_TYPE_ATTR "content_filter=..." and "redirect_to=..." (FILTER and
+ * REDIRECT of smtpd's end-of-data restrictions), which it writes into
+ * the extracted section where they win over earlier ones.
  */
 #define REC_TYPE_FLGS	'f'		/* extra request flags */
 

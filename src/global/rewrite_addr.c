@@ -518,6 +518,16 @@ resolve_addr(const RESOLVE_CONF *conf, const char *addr, RESOLVE_REPLY *reply)
 	if (at == 0 || *domain == 0 || numeric)
 		reply->flags |= RESOLVE_FLAG_ERROR;
 
+	/*
+	 * A non-local destination whose local part still holds '@', '%' or
+	 * '!' (quoted or not, whatever percent_hack and swap_bangpath say
+	 * here) may be routed on by the next hop: a backup MX must not be
+	 * used to reach third parties through its primary.
+	 */
+	if (cls != RESOLVE_CLASS_LOCAL && at > 0
+	    && strcspn(strbuf_str(rcpt), "@%!") < (size_t) at)
+		reply->flags |= RESOLVE_FLAG_ROUTED;
+
 	switch (cls) {
 	case RESOLVE_CLASS_LOCAL:
 		resolve_channel(reply, conf->local_transport, conf->myhostname);

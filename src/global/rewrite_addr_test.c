@@ -355,6 +355,33 @@ test_resolve_options(void **state)
 		{0, 0, 1, "\"a%other.example\"@localhost", "smtp",
 		 "a@other.example",
 		 RESOLVE_CLASS_FLAG_DEFAULT | RESOLVE_FLAG_ROUTED},
+		/* Routing operators left for a non-local next hop. */
+		{0, 0, 1, "user%remote.example@relay.example", "relay",
+		 "user%remote.example@relay.example",
+		 RESOLVE_CLASS_FLAG_RELAY | RESOLVE_FLAG_ROUTED},
+		{0, 0, 1, "host!user@relay.example", "relay",
+		 "host!user@relay.example",
+		 RESOLVE_CLASS_FLAG_RELAY | RESOLVE_FLAG_ROUTED},
+		{0, 0, 1, "\"user@remote.example\"@relay.example", "relay",
+		 "\"user@remote.example\"@relay.example",
+		 RESOLVE_CLASS_FLAG_RELAY | RESOLVE_FLAG_ROUTED},
+		{0, 0, 0, "\"user@remote.example\"@relay.example", "relay",
+		 "\"user@remote.example\"@relay.example",
+		 RESOLVE_CLASS_FLAG_RELAY | RESOLVE_FLAG_ROUTED},
+		{0, 0, 1, "user@remote.example@other.example", "smtp",
+		 "user@remote.example@other.example",
+		 RESOLVE_CLASS_FLAG_DEFAULT | RESOLVE_FLAG_ROUTED},
+		{0, 0, 1, "a\\%b@other.example", "smtp", "a\\%b@other.example",
+		 RESOLVE_CLASS_FLAG_DEFAULT | RESOLVE_FLAG_ROUTED},
+		{0, 0, 1, "u%x@vmail.example", "virtual", "u%x@vmail.example",
+		 RESOLVE_CLASS_FLAG_VIRTUAL | RESOLVE_FLAG_FINAL
+		 | RESOLVE_FLAG_ROUTED},
+		{0, 0, 1, "u!x@alias.example", "error", "u!x@alias.example",
+		 RESOLVE_CLASS_FLAG_ALIAS | RESOLVE_FLAG_ROUTED},
+		{0, 0, 1, "user.name+ext@relay.example", "relay",
+		 "user.name+ext@relay.example", RESOLVE_CLASS_FLAG_RELAY},
+		{0, 0, 1, "\"a b\"@relay.example", "relay",
+		 "\"a b\"@relay.example", RESOLVE_CLASS_FLAG_RELAY},
 	};
 	RESOLVE_REPLY reply;
 	size_t  n;

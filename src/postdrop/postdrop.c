@@ -20,6 +20,14 @@
  * the environment is reduced to $import_environment. These checks
  * duplicate postlog's (postlog.c), on purpose for now: both are short,
  * and a shared module is a later refactoring.
+ *
+ * With -r, postdrop speaks the cleanup service protocol (cleanup_clnt.h)
+ * on standard input and output, as Postfix's postdrop -r does: it sends
+ * "queue_id=ID" when the file exists, reads (and ignores) the request
+ * flags, then the records, and after the file is safe it sends
+ * "status=0 reason=". smtpd(8) in stand-alone mode (sendmail -bs) uses
+ * this to answer "250 2.0.0 Ok: queued as ID". On an error postdrop
+ * exits without a status, which the client takes as "not queued".
  */
 
 #include "sysdeps.h"
@@ -46,6 +54,8 @@
 #include "params_global.h"
 #include "qfile.h"
 #include "rec.h"
+#include "attr.h"
+#include "cleanup_clnt.h"
 #include "master_proto.h"	/* master */
 #include "trigger_send.h"
 
@@ -77,7 +87,7 @@ postdrop_sig(int sig)
 /* postdrop_copy - check standard input and copy it to the file */
 
 static void
-postdrop_copy(IOSTREAM *in, IOSTREAM *out)
+postdrop_copy(IOSTREAM *in, IOSTREAM *out, int reply_mode)
 {
 	MAILDROP_CHECK mc;
 	STRBUF *buf = strbuf_create(100);
@@ -102,10 +112,19 @@ postdrop_copy(IOSTREAM *in, IOSTREAM *out)
 		if (type == REC_TYPE_END)
 			break;
 	}
+	/*
+	 * With -r, the end of input before the end record is the client's
+	 * RSET or QUIT (or a lost session): no message, nothing to report.
+	 */
+	if (reply_mode && type == REC_TYPE_EOF) {
+		postdrop_cleanup();
+		exit(EX_TEMPFAIL);
+	}
 	if (maildrop_check_end(&mc, why) < 0)
 		log_fatal_status(EX_DATAERR, "uid=%ld: %s", (long) getuid(),
 				 strbuf_str(why));
-	if (rec_get(in, buf, limit, why) != REC_TYPE_EOF)
+	/* With -r the client waits for the status before it hangs up. */
+	if (!reply_mode && rec_get(in, buf, limit, why) != REC_TYPE_EOF)
 		log_fatal_status(EX_DATAERR, "uid=%ld: data after the end record",
 				 (long) getuid());
 	strbuf_free(&buf);
@@ -123,6 +142,9 @@ main(int argc, char **argv)
 	STRBUF *path = strbuf_create(100);
 	IOSTREAM *in;
 	IOSTREAM *out;
+	IOSTREAM *reply = NULL;
+	int	reply_mode = 0;
+	int	req_flags;
 	int	untrusted;
 	int	fd;
 	int	ch;
@@ -145,7 +167,7 @@ main(int argc, char **argv)
 			config_dir = optarg;
 			break;
 		case 'r':
-			/* Postfix's internal reply protocol; not needed here. */
+			reply_mode = 1;
 			break;
 		case 'v':
 			log_verbose++;
@@ -192,7 +214,20 @@ main(int argc, char **argv)
 
 	in = iostream_fdopen(STDIN_FILENO, O_RDONLY);
 	out = iostream_fdopen(fd, O_WRONLY);
-	postdrop_copy(in, out);
+	if (reply_mode) {
+		reply = iostream_fdopen(STDOUT_FILENO, O_WRONLY);
+		iostream_set_timeout(in, var_ipc_timeout > 0 ? var_ipc_timeout : 3600);
+		iostream_set_timeout(reply, var_ipc_timeout > 0 ? var_ipc_timeout : 3600);
+		if (attr_print(reply, ATTR_FLAG_NONE,
+			       ATTR_SEND_STR(CLEANUP_ATTR_QUEUE_ID, strbuf_str(id)),
+			       ATTR_TYPE_END) < 0
+		    || attr_scan(in, ATTR_FLAG_STRICT,
+				 ATTR_RECV_INT(CLEANUP_ATTR_FLAGS, &req_flags),
+				 ATTR_TYPE_END) != 1)
+			log_fatal_status(EX_PROTOCOL, "uid=%ld: request protocol error",
+					 (long) getuid());
+	}
+	postdrop_copy(in, out, reply_mode);
 	(void) iostream_fdclose(in);
 	if (iostream_flush(out) != 0 || fsync(fd) < 0 || fchmod(fd, 0744) < 0) {
 		saved_errno = errno;
@@ -205,7 +240,14 @@ main(int argc, char **argv)
 	xfree(postdrop_path);
 	postdrop_path = NULL;
 
-	/* The message is safe; waking pickup is only a courtesy. */
+	/* The message is safe: say so, then wake pickup (a courtesy). */
+	if (reply != NULL) {
+		(void) attr_print(reply, ATTR_FLAG_NONE,
+				  ATTR_SEND_INT(CLEANUP_ATTR_STATUS, CLEANUP_STAT_OK),
+				  ATTR_SEND_STR(CLEANUP_ATTR_REASON, ""),
+				  ATTR_TYPE_END);
+		(void) iostream_fdclose(reply);
+	}
 	if (trigger_send(MASTER_TYPE_UNIX, "public/pickup", "W", 1,
 			 var_trigger_timeout, why) < 0)
 		log_warn("unable to look up public/pickup: %s", strbuf_str(why));

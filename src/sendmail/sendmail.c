@@ -15,9 +15,18 @@
  * -v DEL_REQ_FLAG_RECORD, to qmgr; the sender gets a delivery status
  * report); -bp (and the name mailq) runs "postqueue -p", and -q,
  * -qRsite and -qIqueue_id run "postqueue -f", "-s site" and "-i
- * queue_id", as Postfix does; -bs and -bd are not available yet and
- * fail with EX_UNAVAILABLE and a message that says so. Options that Sendmail has and Postfix ignores are accepted
- * and ignored as Postfix does.
+ * queue_id", as Postfix does; -bd is not available and fails with
+ * EX_UNAVAILABLE and a message that says so. Options that Sendmail has
+ * and Postfix ignores are accepted and ignored as Postfix does.
+ *
+ * -bs runs smtpd(8) in stand-alone mode ("smtpd -S") as the caller: it
+ * reads SMTP commands from standard input and writes the replies to
+ * standard output. smtpd -S serves one socket (or terminal), so sendmail
+ * hands it one end of a socket pair and relays between the pair and its
+ * own standard input and output, which are usually pipes; a socket on
+ * standard input is handed over as it is. Not run as $mail_owner, smtpd
+ * has no access restrictions and stores each message through postdrop,
+ * as a local submission of the caller (see smtpd(8)).
  *
  * sendmail is not privileged: it trusts MAIL_CONFIG and -C. postdrop
  * is set-group-ID and makes its own checks; a configuration directory
@@ -28,8 +37,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -219,7 +230,6 @@ sm_enqueue(const SM_REQUEST *req, char **rcpts, const char *config_dir)
 	int	write_error;
 
 	argv_add_printf(cmd, "%s/postdrop", var_command_directory);
-	argv_add(cmd, "-r");
 	if (config_dir != NULL && strcmp(config_dir, DEF_CONFIG_DIRECTORY) != 0) {
 		argv_add(cmd, "-c");
 		argv_add(cmd, config_dir);
@@ -300,6 +310,147 @@ sm_newaliases(int argc, char **argv)
 		argv_add(cmd, argv[i]);
 	execv(strbuf_str(path), cmd->argv);
 	log_fatal_status(EX_OSERR, "execute %s: %m", strbuf_str(path));
+}
+
+/* sm_smtpd_exec - in the child: become smtpd -S on standard input */
+
+static NORETURN
+sm_smtpd_exec(const char *config_dir, int fd)
+{
+	ARGV   *cmd = argv_create();
+
+	argv_add_printf(cmd, "%s/smtpd", var_daemon_directory);
+	argv_add(cmd, "-S");
+	if (log_verbose)
+		argv_add(cmd, "-v");
+	if (config_dir != NULL && setenv("MAIL_CONFIG", config_dir, 1) < 0)
+		log_fatal_status(EX_OSERR, "setenv: %m");
+	if (fd != STDIN_FILENO && dup2(fd, STDIN_FILENO) < 0)
+		log_fatal_status(EX_OSERR, "dup2: %m");
+	if (fd > STDERR_FILENO)
+		(void) close(fd);
+	execv(cmd->argv[0], cmd->argv);
+	log_fatal_status(EX_OSERR, "execute %s: %m", cmd->argv[0]);
+}
+
+/* sm_write_all - write everything or fail */
+
+static int
+sm_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t) n;
+	}
+	return 0;
+}
+
+/*
+ * sm_smtp_relay - copy standard input to sock and sock to standard
+ * output until smtpd hangs up. The socket is non-blocking, so that a
+ * client that pipelines much more than it reads cannot dead-lock us
+ * against smtpd; at most one buffer of input is held.
+ */
+
+static void
+sm_smtp_relay(int sock)
+{
+	char	in_buf[8192];
+	char	out_buf[8192];
+	size_t	in_len = 0;
+	size_t	in_off = 0;
+	int	in_eof = 0;
+	struct pollfd pfd[2];
+	ssize_t	n;
+
+	if (fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK) < 0)
+		log_fatal_status(EX_OSERR, "fcntl: %m");
+	for (;;) {
+		pfd[0].fd = in_eof || in_len > 0 ? -1 : STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = sock;
+		pfd[1].events = POLLIN | (in_len > 0 ? POLLOUT : 0);
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_fatal_status(EX_OSERR, "poll: %m");
+		}
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(sock, out_buf, sizeof(out_buf));
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				n = -2;
+			if (n == 0 || n == -1)
+				return;		/* smtpd is done */
+			if (n > 0 && sm_write_all(STDOUT_FILENO, out_buf,
+						   (size_t) n) < 0)
+				log_fatal_status(EX_IOERR, "write to standard output: %m");
+		}
+		if (in_len > 0 && (pfd[1].revents & POLLOUT)) {
+			n = write(sock, in_buf + in_off, in_len);
+			if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				/* smtpd hung up; its last replies may still wait. */
+				in_len = 0;
+				in_eof = 1;
+			} else if (n > 0) {
+				in_off += (size_t) n;
+				in_len -= (size_t) n;
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(STDIN_FILENO, in_buf, sizeof(in_buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				in_eof = 1;
+				(void) shutdown(sock, SHUT_WR);
+			} else {
+				in_len = (size_t) n;
+				in_off = 0;
+			}
+		}
+	}
+}
+
+/* sm_smtp - sendmail -bs: smtpd -S with our standard input and output */
+
+static NORETURN
+sm_smtp(const char *config_dir)
+{
+	struct stat st;
+	int	sv[2];
+	pid_t	pid;
+	int	status;
+
+	/* A socket is what smtpd -S serves as it is (inetd style). */
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISSOCK(st.st_mode))
+		sm_smtpd_exec(config_dir, STDIN_FILENO);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		log_fatal_status(EX_OSERR, "socketpair: %m");
+	if ((pid = fork()) < 0)
+		log_fatal_status(EX_OSERR, "fork: %m");
+	if (pid == 0) {
+		(void) close(sv[0]);
+		sm_smtpd_exec(config_dir, sv[1]);
+	}
+	(void) close(sv[1]);
+	signal(SIGPIPE, SIG_IGN);
+	sm_smtp_relay(sv[0]);
+	(void) close(sv[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			log_fatal_status(EX_OSERR, "waitpid: %m");
+	if (WIFSIGNALED(status))
+		log_fatal_status(EX_SOFTWARE, "smtpd killed by signal %d",
+				 WTERMSIG(status));
+	exit(WEXITSTATUS(status));
 }
 
 /* main - parse the command line and do what it says */
@@ -483,7 +634,7 @@ main(int argc, char **argv)
 	case SM_MODE_MAILQ:
 		sm_postqueue(config_dir, "-p", NULL);
 	case SM_MODE_SMTP:
-		sm_unavailable("SMTP on standard input (sendmail -bs)");
+		sm_smtp(config_dir);
 	case SM_MODE_VERIFY:
 		/* Queue a probe: the agents report, nothing is delivered. */
 		req.trace_flags |= DEL_REQ_FLAG_USR_VRFY;

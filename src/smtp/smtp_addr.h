@@ -23,15 +23,24 @@
  * Failures come back with an enhanced status code and text in
  * Postfix's words, for the delivery status and the log:
  *   5.4.4 "Host or domain name not found. Name service error for
- *	   name=nx.example type=MX: Host not found"		(NXDOMAIN)
+ *	   name=nx.example type=A: Host not found"		(NXDOMAIN: as
+ *	   in Postfix, no MX records means the A/AAAA lookup, whose
+ *	   error is reported)
  *   4.4.3 "... type=MX: Host not found, try again"		(SERVFAIL,
  *	   timeout)
- *   5.1.10 "Domain example.com does not accept mail (nullMX)"	(RFC 7505)
+ *   5.1.0 "Domain example.com does not accept mail (nullMX)"	(RFC 7505;
+ *	   5.1.0 as Postfix's client, 5.1.10 is smtpd's reject code)
  *   5.4.6 "mail for example.com loops back to myself"		(the best
  *	   MX is this host, per inet_interfaces/proxy_interfaces/myhostname)
+ *   4.4.4 "unable to find primary relay for example.com"	(this host
+ *	   is a backup MX and no better MX host has an address)
  * An MX host that is this host ends the list before it (lower-priority
  * MX hosts are not tried, as Postfix does); when that leaves nothing,
- * the loop error above.
+ * the loop error above. The loop test is made only in SMTP mode at port
+ * 25 (as Postfix: a content filter at [127.0.0.1]:10025 is no loop).
+ * MX hosts whose addresses cannot be found are skipped; when none is
+ * left, the result is RETRY if any lookup failed temporarily (or with
+ * smtp_defer_if_no_mx_address_found), else FAIL.
  */
 
 #ifndef SMTP_ADDR_H

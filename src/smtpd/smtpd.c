@@ -59,6 +59,7 @@
 #include "smtpd.h"
 #include "smtpd_check.h"
 #include "smtpd_anvil.h"
+#include "smtpd_policy.h"
 #include "smtpd_peer.h"
 #include "smtpd_int.h"
 
@@ -93,6 +94,158 @@ static int ehlo_discard_default;	/* EHLO_* from main.cf */
 static MAP **ehlo_maps;			/* ..._keyword_address_maps */
 static size_t ehlo_map_count;
 static ARGV *noop_commands;		/* smtpd_noop_commands */
+static unsigned long smtpd_xact_counter;	/* source of state->xact_id */
+static MAP **footer_maps;		/* smtpd_reject_footer_maps */
+static size_t footer_map_count;
+
+/*
+ * smtpd_footer_attr - the value of a $name in a reject footer: the few
+ * session attributes that postconf(5) lists; NULL for any other name
+ */
+
+static const char *
+smtpd_footer_attr(SMTPD_STATE *state, const char *name, size_t len,
+		  char *buf, size_t buflen)
+{
+	time_t	now;
+	struct tm *tm;
+
+#define FOOTER_NAME_IS(n) (len == sizeof(n) - 1 && strncmp(name, n, len) == 0)
+
+	if (FOOTER_NAME_IS("client_address"))
+		return state->addr ? state->addr : "unknown";
+	if (FOOTER_NAME_IS("client_port"))
+		return state->port ? state->port : "0";
+	if (FOOTER_NAME_IS("server_name"))
+		return var_myhostname;
+	if (FOOTER_NAME_IS("localtime")) {
+		now = time(NULL);
+		if ((tm = localtime(&now)) == NULL
+		    || strftime(buf, buflen, "%b %d %H:%M:%S", tm) == 0)
+			return "";
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * smtpd_reply_footer - append smtpd_reject_footer (or the template that
+ * smtpd_reject_footer_maps gives for the whole reply) to a 4XX/5XX
+ * reply in buf: on a new line unless the template starts with "\c",
+ * "\n" for more line breaks (each new line repeats the reply code and
+ * enhanced status code), $name, ${name} or $(name) for client_address,
+ * client_port, localtime and server_name, $$ for a dollar.
+ */
+
+static void
+smtpd_reply_footer(SMTPD_STATE *state, STRBUF *buf)
+{
+	const char *reply = strbuf_str(buf);
+	const char *tmpl = var_smtpd_reject_footer;
+	STRBUF *found = NULL;
+	STRBUF *prefix;
+	const char *cp;
+	const char *name;
+	const char *value;
+	const char *end;
+	char	timebuf[64];
+	size_t	i;
+	size_t	len;
+
+	if ((reply[0] != '4' && reply[0] != '5') || strlen(reply) < 4
+	    || SMTPD_STAND_ALONE())
+		return;
+	if (footer_map_count > 0) {
+		found = strbuf_create(100);
+		for (i = 0; i < footer_map_count; i++) {
+			if (map_lookup(footer_maps[i], reply, found) == MAP_FOUND) {
+				tmpl = strbuf_str(found);
+				break;
+			}
+		}
+	}
+	if (*tmpl == 0) {
+		if (found)
+			strbuf_free(&found);
+		return;
+	}
+
+	/* "550 5.1.1 " or "550 ": what each footer line starts with. */
+	prefix = strbuf_create(20);
+	strbuf_set_mem(prefix, reply, 3);
+	strbuf_append_char(prefix, ' ');
+	cp = reply + 4;
+	len = strspn(cp, "0123456789.");
+	if (len >= 5 && (cp[len] == ' ' || cp[len] == 0)
+	    && cp[0] == reply[0] && cp[1] == '.') {
+		strbuf_append(prefix, cp, len);
+		strbuf_append_char(prefix, ' ');
+	}
+	if (strncmp(tmpl, "\\c", 2) == 0) {
+		tmpl += 2;
+	} else {
+		strbuf_append_char(buf, '\n');
+		strbuf_append(buf, strbuf_str(prefix), strbuf_len(prefix));
+	}
+	for (cp = tmpl; *cp; cp++) {
+		if (cp[0] == '\\' && cp[1] == 'n') {
+			strbuf_append_char(buf, '\n');
+			strbuf_append(buf, strbuf_str(prefix), strbuf_len(prefix));
+			cp++;
+		} else if (cp[0] == '$' && cp[1] == '$') {
+			strbuf_append_char(buf, '$');
+			cp++;
+		} else if (cp[0] == '$') {
+			if (cp[1] == '{' || cp[1] == '(') {
+				name = cp + 2;
+				end = strchr(name, cp[1] == '{' ? '}' : ')');
+				if (end == NULL) {
+					strbuf_append_char(buf, *cp);
+					continue;
+				}
+				len = (size_t) (end - name);
+				cp = end;
+			} else {
+				name = cp + 1;
+				for (len = 0; isalnum((unsigned char) name[len])
+				     || name[len] == '_'; len++)
+					 /* void */ ;
+				if (len == 0) {
+					strbuf_append_char(buf, *cp);
+					continue;
+				}
+				cp = name + len - 1;
+			}
+			value = smtpd_footer_attr(state, name, len, timebuf,
+						  sizeof(timebuf));
+			if (value == NULL)
+				log_warn("smtpd_reject_footer: unknown attribute "
+					 "\"%.*s\"", (int) len, name);
+			else
+				strbuf_append(buf, value, strlen(value));
+		} else if (*cp != '\r' && *cp != '\n') {
+			strbuf_append_char(buf, *cp);
+		}
+	}
+	strbuf_free(&prefix);
+	if (found)
+		strbuf_free(&found);
+}
+
+/*
+ * smtpd_deadline - with smtpd_per_request_deadline, one smtpd_timeout
+ * for reading a whole request and writing its reply; min_rate > 0 (DATA,
+ * BDAT) lets received bytes extend it at that many bytes per second
+ */
+
+void
+smtpd_deadline(SMTPD_STATE *state, int min_rate)
+{
+	if (!var_smtpd_per_request_deadline || var_smtpd_timeout <= 0)
+		return;
+	iostream_set_deadline(state->client, var_smtpd_timeout > INT_MAX / 1000 ?
+			      INT_MAX : var_smtpd_timeout * 1000, min_rate);
+}
 
 /* smtpd_reply - send one reply line (slowed down after many errors) */
 
@@ -113,6 +266,7 @@ smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
 	strbuf_reset(smtpd_sess.reply);
 	strbuf_append_vprintf(smtpd_sess.reply, fmt, ap);
 	va_end(ap);
+	smtpd_reply_footer(state, smtpd_sess.reply);
 
 	/*
 	 * A reply text with line breaks (a check's footer, say) becomes a
@@ -284,6 +438,7 @@ smtpd_lost(SMTPD_STATE *state)
 		log_info("timeout after %s%s from %s", state->where, bytes,
 			 state->namaddr);
 		iostream_clearerr(state->client);
+		iostream_clear_deadline(state->client);
 		smtpd_reply(state, "421 4.4.2 %s Error: timeout exceeded",
 			    var_myhostname);
 		(void) iostream_flush(state->client);
@@ -393,7 +548,8 @@ helo_cmd_common(SMTPD_STATE *state, char *args, int ehlo)
 	}
 	state->helo_name = xstrdup(name);
 	state->protocol = ehlo ? "ESMTP" : "SMTP";
-	if ((err = smtpd_check_helo(state, state->helo_name)) != NULL) {
+	if (!SMTPD_STAND_ALONE()
+	    && (err = smtpd_check_helo(state, state->helo_name)) != NULL) {
 		smtpd_reply_text(state, err);
 		xfree(state->helo_name);
 		state->helo_name = NULL;
@@ -576,13 +732,15 @@ mail_cmd(SMTPD_STATE *state, char *args)
 	}
 	state->msg_size = size;
 	state->where = SMTPD_CMD_MAIL;
+	state->xact_id = ++smtpd_xact_counter;
 	if ((err = smtpd_check_size(state, size)) != NULL
 	    || (err = smtpd_anvil_mail(state)) != NULL) {
 		smtpd_reply_text(state, err);
 		goto done;
 	}
 	state->sender = xstrdup(strbuf_str(addr));
-	if ((err = smtpd_check_mail(state, state->sender)) != NULL) {
+	if (!SMTPD_STAND_ALONE()
+	    && (err = smtpd_check_mail(state, state->sender)) != NULL) {
 		smtpd_reply_text(state, err);
 		goto done;
 	}
@@ -700,7 +858,8 @@ rcpt_cmd(SMTPD_STATE *state, char *args)
 	}
 	xfree(state->recipient);
 	state->recipient = xstrdup(strbuf_str(addr));
-	if ((err = smtpd_check_rcpt(state, state->recipient)) != NULL) {
+	if (!SMTPD_STAND_ALONE()
+	    && (err = smtpd_check_rcpt(state, state->recipient)) != NULL) {
 		smtpd_reply_text(state, err);
 		goto done;
 	}
@@ -777,7 +936,8 @@ vrfy_cmd(SMTPD_STATE *state, char *args)
 		xfree(state->recipient);
 		state->recipient = xstrdup(strbuf_str(addr));
 		state->where = SMTPD_CMD_VRFY;
-		if ((err = smtpd_check_rcpt(state, state->recipient)) != NULL) {
+		if (!SMTPD_STAND_ALONE()
+		    && (err = smtpd_check_rcpt(state, state->recipient)) != NULL) {
 			smtpd_reply_text(state, err);
 		} else {
 			smtpd_reply(state, "252 2.0.0 %s", arg);
@@ -830,7 +990,11 @@ etrn_cmd(SMTPD_STATE *state, char *args)
 		return SMTPD_CMD_ERR;
 	}
 	state->where = SMTPD_CMD_ETRN;
-	if ((err = smtpd_check_etrn(state, site)) != NULL) {
+	state->etrn_domain = xstrdup(site);
+	err = SMTPD_STAND_ALONE() ? NULL : smtpd_check_etrn(state, site);
+	xfree(state->etrn_domain);
+	state->etrn_domain = NULL;
+	if (err != NULL) {
 		smtpd_reply_text(state, err);
 		return SMTPD_CMD_ERR;
 	}
@@ -968,6 +1132,7 @@ smtpd_commands(SMTPD_STATE *state)
 				    var_myhostname);
 			break;
 		}
+		smtpd_deadline(state, 0);
 		r = iostream_get_line(state->client, smtpd_sess.line,
 				      (size_t) var_line_length_limit, 0);
 		if (r == IOS_EOF || r == IOS_LINE_LAST) {
@@ -1168,6 +1333,7 @@ smtpd_serve(IOSTREAM *client, const SERVICE *svc)
 	state.client = client;
 	state.service = svc->name;
 	state.conn_time = time(NULL);
+	state.xact_id = ++smtpd_xact_counter;
 	state.where = SMTPD_AFTER_CONNECT;
 	state.protocol = "SMTP";
 	state.buffer = strbuf_create(100);
@@ -1184,7 +1350,8 @@ smtpd_serve(IOSTREAM *client, const SERVICE *svc)
 	} else {
 		anvil_done = 1;
 		smtpd_sess.access_denied = 0;
-		if ((err = smtpd_check_client(&state)) != NULL) {
+		if (!SMTPD_STAND_ALONE()
+		    && (err = smtpd_check_client(&state)) != NULL) {
 			/* Sent instead of the banner; then only QUIT works. */
 			smtpd_reply_text(&state, err);
 			smtpd_sess.access_denied = strncmp(err, "421", 3) != 0;
@@ -1214,9 +1381,10 @@ smtpd_pre_jail(const SERVICE *svc)
 	size_t	i;
 	MAP    *map;
 
-	(void) svc;
+	smtpd_drop_init(svc);
 	smtpd_check_init();
-	smtpd_anvil_init();
+	if (!SMTPD_STAND_ALONE())
+		smtpd_anvil_init();
 
 	/* smtpd_forbidden_commands: words and type:table entries. */
 	forbidden_names = argv_create();
@@ -1236,6 +1404,20 @@ smtpd_pre_jail(const SERVICE *svc)
 		} else {
 			argv_add(forbidden_names, w);
 		}
+	}
+	argv_free(&words);
+
+	/* smtpd_reject_footer_maps */
+	if ((words = argv_split_q(var_smtpd_reject_footer_maps, ", \t\r\n",
+				  "{}", why)) == NULL)
+		log_fatal("smtpd_reject_footer_maps: %s", strbuf_str(why));
+	for (i = 0; i < words->argc; i++) {
+		if ((map = map_open(words->argv[i], O_RDONLY, 0, why)) == NULL)
+			log_fatal("smtpd_reject_footer_maps: %s",
+				  strbuf_str(why));
+		footer_maps = xrealloc(footer_maps,
+				       (footer_map_count + 1) * sizeof(MAP *));
+		footer_maps[footer_map_count++] = map;
 	}
 	argv_free(&words);
 
@@ -1300,6 +1482,28 @@ smtpd_post_jail(const SERVICE *svc)
 	smtpd_sess.partial = strbuf_create(1024);
 }
 
+/*
+ * smtpd_loop - between sessions: policy server connections that have
+ * been idle for their max_idle (or lived max_ttl) are closed, as they
+ * would be during a session
+ */
+
+static int
+smtpd_loop(const SERVICE *svc)
+{
+	(void) svc;
+	return smtpd_policy_idle();
+}
+
+/* smtpd_pre_exit - say goodbye to the policy servers */
+
+static void
+smtpd_pre_exit(const SERVICE *svc)
+{
+	(void) svc;
+	smtpd_policy_close();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1310,6 +1514,8 @@ main(int argc, char **argv)
 		    | PARAM_GROUP_ANVIL | PARAM_GROUP_REWRITE,
 		.pre_jail = smtpd_pre_jail,
 		.post_jail = smtpd_post_jail,
+		.loop = smtpd_loop,
+		.pre_exit = smtpd_pre_exit,
 		.serve = smtpd_serve,
 	};
 

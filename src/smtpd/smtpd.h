@@ -78,6 +78,14 @@ typedef struct SMTPD_STATE {
 	char   *sasl_username;
 	char   *sasl_sender;		/* MAIL FROM ... AUTH=<...> */
 	int	tls_active;		/* STARTTLS done (issue 9) */
+	unsigned long xact_id;		/* the current mail transaction: a
+					 * number unique in the process, new
+					 * at session start and whenever the
+					 * engine starts a MAIL FROM (before
+					 * the MAIL restrictions); the policy
+					 * "instance" follows it */
+	char   *etrn_domain;		/* ETRN argument while the ETRN
+					 * restrictions run, else NULL */
 
 	/* Mail transaction: reset by RSET, HELO/EHLO, end of DATA. */
 	char   *sender;			/* MAIL FROM, NULL before MAIL */

@@ -85,6 +85,7 @@ static ARGV *table_specs;
 static MAP **table_maps;
 
 static ADDR_MATCH_LIST *mynetworks_list;
+static ADDR_MATCH_LIST *permit_log_list;	/* ..._log_access_permit_actions */
 static int soft_bounce;
 static int check_inited;
 
@@ -393,6 +394,10 @@ smtpd_check_init(void)
 			 "1.5*message_size_limit(%ld)", var_queue_minfree,
 			 var_message_size_limit);
 	mynetworks_list = smtpd_check_list_create("mynetworks", var_mynetworks);
+	if (*var_smtpd_log_access_permit_actions)
+		permit_log_list = smtpd_check_list_create(
+					   "smtpd_log_access_permit_actions",
+					  var_smtpd_log_access_permit_actions);
 	smtpd_check_addr_init();
 }
 
@@ -412,6 +417,53 @@ check_ctx(SMTPD_STATE *state)
 		state->check_context = ctx;
 	}
 	return ctx;
+}
+
+/* smtpd_check_log_permit - "permit: ... action=NAME for CLASS=NAME" */
+
+void
+smtpd_check_log_permit(SMTPD_STATE *state, const char *action,
+		       const char *reply_class, const char *reply_name,
+		       const char *table)
+{
+	CHECK_CTX *ctx = check_ctx(state);
+	STRBUF *text;
+	int	m;
+
+	/* A pending defer_if_permit overrules this permit: no log. */
+	if (permit_log_list == NULL || ctx->defer_if_permit.active)
+		return;
+	if ((m = addr_match_list_match(permit_log_list, action, NULL)) <= 0) {
+		if (m < 0)
+			log_warn("smtpd_log_access_permit_actions: %s",
+				 addr_match_list_error(permit_log_list));
+		return;
+	}
+	text = strbuf_create(100);
+	strbuf_printf(text, "action=%s for %s=%s", action, reply_class,
+		      reply_name ? reply_name : "");
+	if (table)
+		strbuf_append_printf(text, " from %s", table);
+	smtpd_check_log(state, "permit", strbuf_str(text));
+	strbuf_free(&text);
+}
+
+/* check_log_permit - a permit_* restriction that said OK */
+
+static void
+check_log_permit(SMTPD_STATE *state, const char *name,
+		 const CHECK_STAGE *stage)
+{
+	if (strcmp(name, "permit") == 0)
+		smtpd_check_log_permit(state, name, stage->reply_class,
+				       stage->reply_name, NULL);
+	else if (strcmp(name, "permit_auth_destination") == 0
+		 || strcmp(name, "permit_mx_backup") == 0)
+		smtpd_check_log_permit(state, name, SMTPD_NAME_RECIPIENT,
+				       state->recipient, NULL);
+	else
+		smtpd_check_log_permit(state, name, SMTPD_NAME_CLIENT,
+				       state->namaddr, NULL);
 }
 
 /* smtpd_check_session_start - new session */
@@ -866,10 +918,23 @@ check_one(SMTPD_STATE *state, const char *name, const char *arg,
 	}
 	if (strcmp(name, "reject_rbl_client") == 0)
 		return smtpd_dns_rbl_client(state, arg);
-	if (strcmp(name, "permit_dnswl_client") == 0)
-		return smtpd_dns_dnswl_client(state, arg);
-	if (strcmp(name, "permit_rhswl_client") == 0)
-		return smtpd_dns_rhswl_client(state, arg);
+	if (strcmp(name, "permit_dnswl_client") == 0
+	    || strcmp(name, "permit_rhswl_client") == 0) {
+		int	ret;
+
+		/*
+		 * An allowlisted client is no licence to relay: for a
+		 * recipient, permit only what permit_auth_destination
+		 * would (postconf(5)).
+		 */
+		if (rcpt && strcmp(state->where ? state->where : "",
+				   SMTPD_CMD_RCPT) == 0
+		    && (ret = smtpd_check_auth_dest(state, rcpt))
+		    != SMTPD_CHECK_OK)
+			return ret == SMTPD_CHECK_REJECT ? ret : SMTPD_CHECK_DUNNO;
+		return name[7] == 'd' ? smtpd_dns_dnswl_client(state, arg)
+		    : smtpd_dns_rhswl_client(state, arg);
+	}
 	if (strcmp(name, "reject_rhsbl_client") == 0)
 		return state->name && strcasecmp(state->name, "unknown") != 0 ?
 		    smtpd_dns_rhsbl(state, arg, state->name, state->namaddr,
@@ -945,6 +1010,9 @@ check_list(SMTPD_STATE *state, ARGV *list, const CHECK_STAGE *stage)
 			arg = list->argv[++i];
 		}
 		ret = check_one(state, name, arg, stage);
+		if (ret == SMTPD_CHECK_OK && permit_log_list != NULL
+		    && strncmp(name, "permit", 6) == 0)
+			check_log_permit(state, name, stage);
 		if (ctx->warn_if_reject >= ctx->depth)
 			ctx->warn_if_reject = 0;
 	}

@@ -135,8 +135,10 @@ smtpd_check_table_result(SMTPD_STATE *state, const char *table,
 	for (cp = value; isdigit((unsigned char) *cp); cp++)
 		 /* void */ ;
 	if (cp > value && *cp == 0) {
+		smtpd_check_log_permit(state, value, reply_class, name, table);
 		ret = SMTPD_CHECK_OK;
 	} else if (check_action_is(value, "OK") && value[2] == 0) {
+		smtpd_check_log_permit(state, "OK", reply_class, name, table);
 		ret = SMTPD_CHECK_OK;
 	} else if (check_action_is(value, "DUNNO") && value[5] == 0) {
 		ret = SMTPD_CHECK_DUNNO;

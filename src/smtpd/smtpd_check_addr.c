@@ -335,30 +335,16 @@ check_resolve(SMTPD_STATE *state, const char *addr, RESOLVE_REPLY *reply,
 }
 
 /*
- * check_routed - sender-specified routing: trivial-rewrite's ROUTED
- * flag, or a remote address whose local part still holds a route
- * ("user%elsewhere@relay.example", "host!user@relay.example"), which
- * the next hop might honour. Mail for our own final destinations is
- * not forwarded, so their local parts may hold anything.
+ * check_routed - sender-specified routing: trivial-rewrite flags a
+ * route it followed, and a non-local (or virtual) destination whose
+ * local part still holds '@', '%' or '!' ("user%elsewhere@relay.example",
+ * "host!user@relay.example"), which the next hop might honour.
  */
 
 static int
 check_routed(const RESOLVE_REPLY *reply)
 {
-	const char *rcpt = strbuf_str(reply->recipient);
-	const char *at = strrchr(rcpt, '@');
-	const char *cp;
-
-	if (reply->flags & RESOLVE_FLAG_ROUTED)
-		return 1;
-	if (at == NULL || (reply->flags & (RESOLVE_CLASS_FLAG_LOCAL
-					   | RESOLVE_CLASS_FLAG_ALIAS
-					   | RESOLVE_CLASS_FLAG_VIRTUAL)))
-		return 0;
-	for (cp = rcpt; cp < at; cp++)
-		if (*cp == '@' || *cp == '%' || *cp == '!')
-			return 1;
-	return 0;
+	return (reply->flags & RESOLVE_FLAG_ROUTED) != 0;
 }
 
 #define RESOLVE_CLASS_FINAL_FLAGS (RESOLVE_CLASS_FLAG_LOCAL \

@@ -12,9 +12,9 @@
  * blocklist that cannot be asked is skipped with a warning (we cannot
  * refuse all mail because a list is down), an unknown-domain or
  * unknown-hostname check defers as its *_tempfail_action says, and an
- * allowlist that cannot be asked just does not permit. (XXX issue 7:
- * Postfix also makes that a defer_if_reject, which smtpd_check_int.h
- * does not offer.) DNSxL answers are cached for the session.
+ * allowlist that cannot be asked does not permit and turns a later
+ * reject into a deferral (defer_if_reject). DNSxL answers are cached
+ * for the session.
  *
  * Security: everything from the DNS (TXT texts, host names) is
  * untrusted; the resolver library has already made it printable, and
@@ -666,12 +666,15 @@ out:
 
 /*
  * dnswl_result - an allowlist answer. When the list cannot be asked
- * the permit is just not given (the request goes on to the other
- * restrictions), with a warning from rbl_query_dns.
+ * the permit is not given (the request goes on to the other
+ * restrictions; rbl_query_dns warns), and a later reject becomes a
+ * "450 4.7.1 <what>: Client host rejected: Service unavailable"
+ * (defer_if_reject), as in Postfix: the client might have been listed.
  */
 
 static int
-dnswl_result(SMTPD_STATE *state, const char *prefix, const char *zone_arg)
+dnswl_result(SMTPD_STATE *state, const char *prefix, const char *zone_arg,
+	     const char *what)
 {
 	STRBUF *txt = strbuf_create(80);
 	int	status;
@@ -682,6 +685,12 @@ dnswl_result(SMTPD_STATE *state, const char *prefix, const char *zone_arg)
 		break;
 	case RBL_BADARG:
 		status = rbl_config_error(state);
+		break;
+	case RBL_SOFT:
+		smtpd_check_defer_if_reject(state, 450, "4.7.1", "<%s>: %s "
+					    "rejected: Service unavailable",
+					    what, SMTPD_NAME_CLIENT);
+		status = SMTPD_CHECK_DUNNO;
 		break;
 	default:
 		status = SMTPD_CHECK_DUNNO;
@@ -700,7 +709,8 @@ smtpd_dns_dnswl_client(SMTPD_STATE *state, const char *zone_arg)
 	int	status = SMTPD_CHECK_DUNNO;
 
 	if (rbl_addr_prefix(state, prefix) == 0)
-		status = dnswl_result(state, strbuf_str(prefix), zone_arg);
+		status = dnswl_result(state, strbuf_str(prefix), zone_arg,
+				      state->addr);
 	strbuf_free(&prefix);
 	return status;
 }
@@ -715,7 +725,8 @@ smtpd_dns_rhswl_client(SMTPD_STATE *state, const char *zone_arg)
 
 	if (state->name && strcmp(state->name, "unknown") != 0
 	    && rbl_domain_prefix(state->name, prefix) == 0)
-		status = dnswl_result(state, strbuf_str(prefix), zone_arg);
+		status = dnswl_result(state, strbuf_str(prefix), zone_arg,
+				      state->name);
 	strbuf_free(&prefix);
 	return status;
 }

@@ -218,6 +218,18 @@ smtpd_check_defer_if_permit(SMTPD_STATE *state, int code, const char *dsn,
 	return SMTPD_CHECK_DUNNO;
 }
 
+void
+smtpd_check_defer_if_reject(SMTPD_STATE *state, int code, const char *dsn,
+			    const char *fmt,...)
+{
+	va_list	ap;
+
+	(void) state;
+	va_start(ap, fmt);
+	record_reply("defer_if_reject", code, dsn, fmt, ap);
+	va_end(ap);
+}
+
 /* table_hit - the stub access table: one key, one action */
 
 static int
@@ -525,9 +537,13 @@ test_dnswl(void **unused)
 			 SMTPD_CHECK_DUNNO);
 	assert_int_equal(smtpd_dns_dnswl_client(&state, "other.example"),
 			 SMTPD_CHECK_DUNNO);
+	assert_string_equal(reply_kind, "none");
 	assert_int_equal(smtpd_dns_dnswl_client(&state, "fail.example"),
 			 SMTPD_CHECK_DUNNO);
-	assert_string_equal(reply_kind, "none");
+	assert_string_equal(reply_kind, "defer_if_reject");
+	assert_string_equal(strbuf_str(reply), "450 4.7.1 <127.0.0.1>: Client "
+			    "host rejected: Service unavailable");
+	reply_kind = "none";
 	state.name = "bad.example";
 	assert_int_equal(smtpd_dns_rhswl_client(&state, "rhsbl.example"),
 			 SMTPD_CHECK_OK);

@@ -23,16 +23,22 @@ extern char *smtpd_check_rcpt_delim;	/* recipient_delimiter */
 extern void smtpd_check_log(SMTPD_STATE *state, const char *what,
 			    const char *text);
 
+/*
+ * Logs "permit: ... action=ACTION for CLASS=NAME[ from TABLE]" when
+ * smtpd_log_access_permit_actions lists action and no defer_if_permit
+ * is pending.
+ */
+extern void smtpd_check_log_permit(SMTPD_STATE *state, const char *action,
+				   const char *reply_class,
+				   const char *reply_name, const char *table);
+
 /* 451 4.3.5 Server configuration error (never a warning only). */
 extern int smtpd_check_server_error(SMTPD_STATE *state);
 
 /* 451 4.3.0 <name>: Temporary lookup failure. */
 extern int smtpd_check_dict_retry(SMTPD_STATE *state, const char *reply_name);
 
-/* Remembers a reply that replaces a later 5xx reject. */
-extern void smtpd_check_defer_if_reject(SMTPD_STATE *state, int code,
-					const char *dsn, const char *fmt,...)
-					PRINTFLIKE(4, 5);
+/* smtpd_check_defer_if_reject(): see smtpd_check_int.h. */
 
 /* The table named spec ("hash:/x"), opened once; NULL if it will not open. */
 extern struct MAP *smtpd_check_table_find(const char *spec);

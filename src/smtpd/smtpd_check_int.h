@@ -56,6 +56,15 @@ extern int smtpd_check_defer_if_permit(SMTPD_STATE *state, int code,
 				       PRINTFLIKE(4, 5);
 
 /*
+ * A temporary problem found by a check that would otherwise permit
+ * (a DNSWL that cannot be asked): Postfix's defer_if_reject. The reply
+ * is remembered and replaces a later 5xx reject of the same request.
+ */
+extern void smtpd_check_defer_if_reject(SMTPD_STATE *state, int code,
+					const char *dsn, const char *fmt,...)
+					PRINTFLIKE(4, 5);
+
+/*
  * Evaluates an access(5) table result (or a policy server's action)
  * value for the thing in reply_name: OK, REJECT [text], DEFER [text],
  * DEFER_IF_REJECT, DEFER_IF_PERMIT, 4NN/5NN text, DISCARD, HOLD,

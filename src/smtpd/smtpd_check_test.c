@@ -37,6 +37,7 @@
 
 static STRBUF *last_reply;		/* "kind: reply" */
 static STRBUF *last_log;		/* "what: text" */
+static STRBUF *last_permit;		/* smtpd_check_log_permit() args */
 static ARGV *open_specs;
 static MAP **open_maps;
 
@@ -100,6 +101,16 @@ smtpd_check_log(SMTPD_STATE *state, const char *what, const char *text)
 {
 	(void) state;
 	strbuf_printf(last_log, "%s: %s", what, text);
+}
+
+void
+smtpd_check_log_permit(SMTPD_STATE *state, const char *action,
+		       const char *reply_class, const char *reply_name,
+		       const char *table)
+{
+	(void) state;
+	strbuf_printf(last_permit, "%s|%s|%s|%s", action, reply_class,
+		      reply_name, table ? table : "-");
 }
 
 int
@@ -197,6 +208,7 @@ setup(void **unused)
 	state.namaddr = "mail.example.com[192.0.2.1]";
 	last_reply = strbuf_create(100);
 	last_log = strbuf_create(100);
+	last_permit = strbuf_create(100);
 	open_specs = argv_create();
 	var_access_map_reject_code = 554;
 	var_access_map_defer_code = 450;
@@ -218,6 +230,7 @@ teardown(void **unused)
 	argv_free(&open_specs);
 	strbuf_free(&last_reply);
 	strbuf_free(&last_log);
+	strbuf_free(&last_permit);
 	xfree(state.saved_filter);
 	xfree(state.saved_redirect);
 	xfree(state.discard_reason);
@@ -315,6 +328,38 @@ test_table_results(void **unused)
 					 rc->value, ret, strbuf_str(last_reply),
 					 strbuf_str(last_log));
 		}
+	}
+}
+
+/* test_permit_log - OK and all-numeric results are offered for logging */
+
+static void
+test_permit_log(void **unused)
+{
+	static const struct {
+		const char *value;
+		const char *permit;	/* last_permit, "" for none */
+	} cases[] = {
+		{"OK", "OK|Sender address|u@x.example|inline:t"},
+		{"ok", "OK|Sender address|u@x.example|inline:t"},
+		{"12345", "12345|Sender address|u@x.example|inline:t"},
+		{"DUNNO", ""},
+		{"REJECT", ""},
+		{"DEFER_IF_PERMIT", ""},
+	};
+	size_t	i;
+
+	(void) unused;
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		strbuf_reset(last_permit);
+		(void) smtpd_check_table_result(&state, "inline:t",
+						cases[i].value,
+						"check_sender_access",
+						"<u@x.example>",
+						SMTPD_NAME_SENDER);
+		if (strcmp(strbuf_str(last_permit), cases[i].permit) != 0)
+			fail_msg("\"%s\": permit log \"%s\"", cases[i].value,
+				 strbuf_str(last_permit));
 	}
 }
 
@@ -581,6 +626,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_table_results, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_permit_log, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_side_effects, setup,
 						teardown),

@@ -41,30 +41,11 @@
 #include "smtpd_check.h"
 #include "smtpd_int.h"
 
-/* smtpd_data_open - open cleanup and write the envelope head */
+/* smtpd_data_attrs - the client attributes of a network submission */
 
-int
-smtpd_data_open(SMTPD_STATE *state)
+static void
+smtpd_data_attrs(SMTPD_STATE *state, IOSTREAM *out)
 {
-	STRBUF *why = strbuf_create(100);
-	IOSTREAM *out;
-	struct timeval tv;
-
-	smtpd_sess.open_flags = state->saved_flags;
-	state->cleanup = cleanup_clnt_open(NULL, CLEANUP_FLAG_MASK_EXTERNAL
-					   | state->saved_flags, why);
-	if (state->cleanup == NULL) {
-		log_warn("connect to cleanup service: %s", strbuf_str(why));
-		strbuf_free(&why);
-		return -1;
-	}
-	strbuf_free(&why);
-	state->queue_id = xstrdup(cleanup_clnt_queue_id(state->cleanup));
-	log_info("%s: client=%s", state->queue_id, state->namaddr);
-	out = cleanup_clnt_stream(state->cleanup);
-	gettimeofday(&tv, NULL);
-	rec_printf(out, REC_TYPE_TIME, "%ld %ld", (long) tv.tv_sec,
-		   (long) tv.tv_usec);
 	rec_printf(out, REC_TYPE_ATTR, "client_name=%s", state->name);
 	rec_printf(out, REC_TYPE_ATTR, "reverse_client_name=%s",
 		   state->reverse_name);
@@ -81,6 +62,39 @@ smtpd_data_open(SMTPD_STATE *state)
 	if (state->sasl_sender)
 		rec_printf(out, REC_TYPE_ATTR, "sasl_sender=%s",
 			   state->sasl_sender);
+}
+
+/* smtpd_data_open - open cleanup and write the envelope head */
+
+int
+smtpd_data_open(SMTPD_STATE *state)
+{
+	STRBUF *why = strbuf_create(100);
+	IOSTREAM *out;
+	struct timeval tv;
+
+	smtpd_sess.open_flags = state->saved_flags;
+	if (SMTPD_STAND_ALONE())
+		state->cleanup = smtpd_drop_open(why);
+	else
+		state->cleanup = cleanup_clnt_open(NULL, CLEANUP_FLAG_MASK_EXTERNAL
+						   | state->saved_flags, why);
+	if (state->cleanup == NULL) {
+		log_warn("connect to %s: %s", SMTPD_STAND_ALONE() ?
+			 "postdrop" : "cleanup service", strbuf_str(why));
+		strbuf_free(&why);
+		return -1;
+	}
+	strbuf_free(&why);
+	state->queue_id = xstrdup(cleanup_clnt_queue_id(state->cleanup));
+	log_info("%s: client=%s", state->queue_id, state->namaddr);
+	out = cleanup_clnt_stream(state->cleanup);
+	gettimeofday(&tv, NULL);
+	rec_printf(out, REC_TYPE_TIME, "%ld %ld", (long) tv.tv_sec,
+		   (long) tv.tv_usec);
+	/* A local submission: pickup vouches for the user, nobody else. */
+	if (!SMTPD_STAND_ALONE())
+		smtpd_data_attrs(state, out);
 	if (state->dsn_envid)
 		rec_puts(out, REC_TYPE_DSN_ENVID, state->dsn_envid);
 	if (state->dsn_ret)
@@ -198,10 +212,19 @@ static int
 smtpd_msg_finish(SMTPD_STATE *state)
 {
 	STRBUF *reason;
-	const char *err;
+	const char *err = NULL;
+	char   *pre_filter = state->saved_filter;
+	char   *pre_redirect = state->saved_redirect;
+	IOSTREAM *out;
 	int	status;
 	int	ret = SMTPD_CMD_ERR;
 
+	/*
+	 * FILTER and REDIRECT of the earlier stages went out with the
+	 * envelope; whatever the end-of-data stage decides goes out after
+	 * the content, where cleanup takes it over header_checks' own.
+	 */
+	state->saved_filter = state->saved_redirect = NULL;
 	state->where = SMTPD_AFTER_EOM;
 	if (smtpd_sess.msg_err & MSG_ERR_BARE_LF) {
 		log_info("bare <LF> received after %s from %s",
@@ -213,12 +236,20 @@ smtpd_msg_finish(SMTPD_STATE *state)
 		smtpd_reply(state, "552 5.3.4 Error: message file too big");
 	} else if (smtpd_sess.msg_err & MSG_ERR_WRITE) {
 		smtpd_reply(state, "451 4.3.0 Error: queue file write error");
-	} else if ((err = smtpd_check_eod(state)) != NULL) {
+	} else if (!SMTPD_STAND_ALONE()
+		   && (err = smtpd_check_eod(state)) != NULL) {
 		smtpd_reply_text(state, err);
 	} else {
 		reason = strbuf_create(100);
-		rec_puts(cleanup_clnt_stream(state->cleanup), REC_TYPE_XTRA, "");
+		out = cleanup_clnt_stream(state->cleanup);
+		rec_puts(out, REC_TYPE_XTRA, "");
 		smtpd_send_flags(state);	/* end-of-data HOLD/DISCARD */
+		if (state->saved_filter)
+			rec_printf(out, REC_TYPE_ATTR, "content_filter=%s",
+				   state->saved_filter);
+		if (state->saved_redirect)
+			rec_printf(out, REC_TYPE_ATTR, "redirect_to=%s",
+				   state->saved_redirect);
 		status = cleanup_clnt_close(state->cleanup, reason);
 		state->cleanup = NULL;
 		if (status == CLEANUP_STAT_OK) {
@@ -233,6 +264,14 @@ smtpd_msg_finish(SMTPD_STATE *state)
 		}
 		strbuf_free(&reason);
 	}
+	if (state->saved_filter == NULL)
+		state->saved_filter = pre_filter;
+	else
+		xfree(pre_filter);
+	if (state->saved_redirect == NULL)
+		state->saved_redirect = pre_redirect;
+	else
+		xfree(pre_redirect);
 	smtpd_mail_reset(state);
 	return ret;
 }
@@ -252,7 +291,7 @@ smtpd_data_check(SMTPD_STATE *state, const char *cmd)
 		return -1;
 	}
 	state->where = cmd;
-	if ((err = smtpd_check_data(state)) != NULL) {
+	if (!SMTPD_STAND_ALONE() && (err = smtpd_check_data(state)) != NULL) {
 		smtpd_reply_text(state, err);
 		return -1;
 	}
@@ -284,6 +323,7 @@ smtpd_data_cmd(SMTPD_STATE *state, char *args)
 	smtpd_msg_start(state);
 	smtpd_reply(state, "354 End data with <CR><LF>.<CR><LF>");
 	state->where = SMTPD_CMD_DATA;
+	smtpd_deadline(state, var_smtpd_min_data_rate);
 	for (;;) {
 		r = iostream_get_line(state->client, smtpd_sess.line,
 				      (size_t) var_line_length_limit, 0);
@@ -413,6 +453,7 @@ smtpd_data_bdat(SMTPD_STATE *state, char *args)
 		}
 	}
 	/* Read (and, after an error, discard) exactly the chunk. */
+	smtpd_deadline(state, var_smtpd_min_data_rate);
 	while (size > 0) {
 		want = (size_t) size < sizeof(buf) ? (size_t) size : sizeof(buf);
 		got = iostream_read(state->client, buf, want);

@@ -77,6 +77,12 @@ extern void smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
 /* smtpd.c: a reply formatted by a check module. */
 extern void smtpd_reply_text(SMTPD_STATE *state, const char *text);
 
+/*
+ * smtpd.c: with smtpd_per_request_deadline, start the deadline of one
+ * request (min_rate: smtpd_min_data_rate for DATA/BDAT content, else 0).
+ */
+extern void smtpd_deadline(SMTPD_STATE *state, int min_rate);
+
 /* smtpd.c: end the mail transaction and free what it holds. */
 extern void smtpd_mail_reset(SMTPD_STATE *state);
 
@@ -89,5 +95,17 @@ extern int smtpd_data_open(SMTPD_STATE *state);
 /* smtpd_data.c: the DATA and BDAT commands (SMTPD_CMD_* results). */
 extern int smtpd_data_cmd(SMTPD_STATE *state, char *args);
 extern int smtpd_data_bdat(SMTPD_STATE *state, char *args);
+
+/*
+ * smtpd_drop.c: stand-alone mode (smtpd -S not run as $mail_owner, as
+ * for sendmail -bs): no access restrictions, no anvil, no client
+ * attributes, and messages go through postdrop -r instead of cleanup.
+ */
+struct SERVICE;
+struct CLEANUP_CLNT;
+extern int smtpd_stand_alone;
+#define SMTPD_STAND_ALONE()	(smtpd_stand_alone != 0)
+extern void smtpd_drop_init(const struct SERVICE *svc);
+extern struct CLEANUP_CLNT *smtpd_drop_open(struct STRBUF *why);
 
 #endif

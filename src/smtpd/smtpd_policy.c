@@ -6,9 +6,12 @@
  * parsed endpoint and settings, and the open connection. A connection
  * is reused for later requests until it has been idle for max_idle,
  * has lived for max_ttl or has served request_limit requests; it is
- * checked lazily, before a request, because smtpd is blocked in the
- * SMTP dialogue the rest of the time. smtpd_policy_close() drops them
- * all at the end of a session.
+ * checked before a request (smtpd is blocked in the SMTP dialogue
+ * during a session) and, between sessions, by smtpd_policy_idle(),
+ * which smtpd's event loop calls: as in Postfix, a connection outlives
+ * the session, so the next client of this process reuses it, and an
+ * idle one is closed on time. smtpd_policy_close() drops them all
+ * before the process exits.
  *
  * A request is tried up to try_limit times, with retry_delay between
  * tries; connect, every write and every read are bounded by timeout. A
@@ -30,11 +33,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -70,8 +75,8 @@ typedef struct POLICY_CLNT {
 	char   *default_action;
 	char   *policy_context;
 	IOSTREAM *stream;		/* open connection, or NULL */
-	time_t	opened;
-	time_t	last_used;
+	long long opened;		/* policy_now_ms() */
+	long long last_used;
 	int	requests;		/* on this connection */
 	struct POLICY_CLNT *next;
 } POLICY_CLNT;
@@ -80,13 +85,23 @@ static POLICY_CLNT *policy_list;
 
 /* The "instance" attribute: one value per mail transaction. */
 static STRBUF *policy_instance;
-static const SMTPD_STATE *policy_inst_state;
-static time_t policy_inst_conn;
-static const char *policy_inst_sender_ptr;
-static char *policy_inst_sender;
-static char *policy_inst_queue_id;
-static int policy_inst_rcpts;
+static unsigned long policy_inst_xact;	/* state->xact_id it belongs to */
 static unsigned policy_inst_seq;
+
+/*
+ * policy_now_ms - a monotonic clock in milliseconds (whole seconds
+ * would expire a connection up to a second early)
+ */
+
+static long long
+policy_now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return (long long) time(NULL) * 1000;
+	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* policy_clnt_free - close and forget one client */
 
@@ -389,55 +404,31 @@ policy_connect(POLICY_CLNT *pc, STRBUF *why)
 		return -1;
 	pc->stream = iostream_fdopen(fd, O_RDWR);
 	iostream_set_timeout(pc->stream, pc->timeout);
-	pc->opened = pc->last_used = time(NULL);
+	pc->opened = pc->last_used = policy_now_ms();
 	pc->requests = 0;
 	return 0;
 }
 
 /*
- * policy_instance_value - the "instance" attribute: a new value when a
- * new mail transaction started since the last request. The engine does
- * not say when that happens, so it is inferred: another session, another
- * sender (or sender string), a queue ID that changed, or a recipient
- * count that went down.
+ * policy_instance_value - the "instance" attribute: a new value whenever
+ * the engine started a new mail transaction (state->xact_id changed)
  */
 
 static const char *
 policy_instance_value(const SMTPD_STATE *state)
 {
-	const char *sender = state->sender ? state->sender : "";
-	const char *queue_id = state->queue_id ? state->queue_id : "";
 	struct timeval tv;
 
 	if (policy_instance == NULL)
 		policy_instance = strbuf_create(40);
 	if (strbuf_len(policy_instance) > 0
-	    && policy_inst_state == state
-	    && policy_inst_conn == state->conn_time
-	    && policy_inst_sender_ptr == state->sender
-	    && strcmp(policy_inst_sender, sender) == 0
-	    && (*policy_inst_queue_id == 0
-		|| strcmp(policy_inst_queue_id, queue_id) == 0)
-	    && state->rcpt_count >= policy_inst_rcpts) {
-		if (*policy_inst_queue_id == 0 && *queue_id != 0) {
-			free(policy_inst_queue_id);
-			policy_inst_queue_id = xstrdup(queue_id);
-		}
-		policy_inst_rcpts = state->rcpt_count;
+	    && policy_inst_xact == state->xact_id)
 		return strbuf_str(policy_instance);
-	}
 	(void) gettimeofday(&tv, NULL);
 	strbuf_printf(policy_instance, "%lx.%lx.%lx.%x",
 		      (unsigned long) getpid(), (unsigned long) tv.tv_sec,
 		      (unsigned long) tv.tv_usec, policy_inst_seq++);
-	policy_inst_state = state;
-	policy_inst_conn = state->conn_time;
-	policy_inst_sender_ptr = state->sender;
-	free(policy_inst_sender);
-	policy_inst_sender = xstrdup(sender);
-	free(policy_inst_queue_id);
-	policy_inst_queue_id = xstrdup(queue_id);
-	policy_inst_rcpts = state->rcpt_count;
+	policy_inst_xact = state->xact_id;
 	return strbuf_str(policy_instance);
 }
 
@@ -498,8 +489,8 @@ policy_request_text(STRBUF *req, const SMTPD_STATE *state,
 	policy_add(req, "encryption_protocol", "");
 	policy_add(req, "encryption_cipher", "");
 	policy_add(req, "encryption_keysize", "0");
-	/* SMTPD_STATE does not keep the ETRN argument. */
-	policy_add(req, "etrn_domain", "");
+	policy_add(req, "etrn_domain", strcmp(where, SMTPD_CMD_ETRN) == 0
+		   ? state->etrn_domain : "");
 	policy_add(req, "stress", "");
 	policy_add(req, "client_port", state->port ? state->port : "0");
 	policy_add(req, "policy_context", pc->policy_context);
@@ -577,12 +568,12 @@ policy_exchange(POLICY_CLNT *pc, const STRBUF *req, STRBUF *action,
 static void
 policy_expire(POLICY_CLNT *pc)
 {
-	time_t	now = time(NULL);
+	long long now = policy_now_ms();
 
 	if (pc->stream == NULL)
 		return;
-	if (now - pc->last_used >= pc->max_idle
-	    || now - pc->opened >= pc->max_ttl
+	if (now - pc->last_used >= pc->max_idle * 1000LL
+	    || now - pc->opened >= pc->max_ttl * 1000LL
 	    || (pc->request_limit > 0 && pc->requests >= pc->request_limit))
 		policy_disconnect(pc);
 }
@@ -614,7 +605,7 @@ smtpd_policy_query(SMTPD_STATE *state, const char *spec, STRBUF *action)
 			int	timed_out;
 
 			if (policy_exchange(pc, req, action, why) == 0) {
-				pc->last_used = time(NULL);
+				pc->last_used = policy_now_ms();
 				pc->requests++;
 				strbuf_free(&why);
 				strbuf_free(&req);
@@ -646,6 +637,31 @@ smtpd_policy_query(SMTPD_STATE *state, const char *spec, STRBUF *action)
 	strbuf_free(&why);
 	strbuf_free(&req);
 	return -1;
+}
+
+/* smtpd_policy_idle - close expired connections; ms to the next expiry */
+
+int
+smtpd_policy_idle(void)
+{
+	POLICY_CLNT *pc;
+	long long now = policy_now_ms();
+	long long left;
+	long long next = -1;
+
+	for (pc = policy_list; pc; pc = pc->next) {
+		policy_expire(pc);
+		if (pc->stream == NULL)
+			continue;
+		left = pc->max_idle * 1000LL - (now - pc->last_used);
+		if (pc->max_ttl * 1000LL - (now - pc->opened) < left)
+			left = pc->max_ttl * 1000LL - (now - pc->opened);
+		if (left < 10)
+			left = 10;
+		if (next < 0 || left < next)
+			next = left;
+	}
+	return next < 0 ? -1 : (int) (next > INT_MAX ? INT_MAX : next);
 }
 
 /* smtpd_policy_close - release connections */

@@ -13,13 +13,14 @@
  * client_port, policy_context, server_address, server_port,
  * compatibility_level, mail_version, ...) as name=value lines ended
  * by an empty line, and read back "action=..." lines ended by an empty
- * line. Connections are kept open between requests of one session and
+ * line. Connections are kept open between requests and sessions and
  * closed after smtpd_policy_service_max_idle / _max_ttl; a request is
  * retried up to smtpd_policy_service_try_limit times with
  * smtpd_policy_service_retry_delay between attempts, each bounded by
  * smtpd_policy_service_timeout (and policy_time_limit is the server
  * side's, in master.cf's spawn). The "instance" attribute is the same
- * for every request of one mail transaction.
+ * for every request of one mail transaction (SMTPD_STATE xact_id); the
+ * etrn_domain attribute is SMTPD_STATE etrn_domain in the ETRN state.
  */
 
 #ifndef SMTPD_POLICY_H
@@ -42,7 +43,14 @@ struct STRBUF;
 extern int smtpd_policy_query(SMTPD_STATE *state, const char *spec,
 			      struct STRBUF *action);
 
-/* Releases the connections (end of session / before exit). */
+/*
+ * Between sessions (smtpd's event loop): closes the connections that
+ * have been idle for max_idle or open for max_ttl, and returns how many
+ * milliseconds may pass before the next one expires (-1: none open).
+ */
+extern int smtpd_policy_idle(void);
+
+/* Releases the connections (before exit). */
 extern void smtpd_policy_close(void);
 
 #endif

@@ -34,6 +34,7 @@
 #include "stringops.h"
 #include "attr.h"		/* global */
 #include "map.h"
+#include "map_search.h"
 #include "mynetworks.h"
 #include "param.h"
 #include "params_global.h"
@@ -351,13 +352,19 @@ tr_pre_jail(const SERVICE *svc)
 	size_t	i;
 
 	(void) svc;
-	tr_mydestination = tr_domains_create("mydestination", var_mydestination, 0);
+	/* Subdomains match as parent_domain_matches_subdomains says. */
+#define TR_PARENT(name) \
+	map_search_parent_style(var_parent_domain_matches_subdomains, (name))
+	tr_mydestination = tr_domains_create("mydestination", var_mydestination,
+					     TR_PARENT("mydestination"));
 	tr_virtual_alias = tr_domains_create("virtual_alias_domains",
-					     var_virtual_alias_domains, 0);
+					     var_virtual_alias_domains,
+					     TR_PARENT("virtual_alias_domains"));
 	tr_virtual_mailbox = tr_domains_create("virtual_mailbox_domains",
-					       var_virtual_mailbox_domains, 0);
-	/* relay_domains is in parent_domain_matches_subdomains by default. */
-	tr_relay = tr_domains_create("relay_domains", var_relay_domains, 1);
+					       var_virtual_mailbox_domains,
+					   TR_PARENT("virtual_mailbox_domains"));
+	tr_relay = tr_domains_create("relay_domains", var_relay_domains,
+				     TR_PARENT("relay_domains"));
 	tr_interfaces = tr_own_addresses(var_inet_interfaces,
 					 var_proxy_interfaces);
 

@@ -1,0 +1,189 @@
+/*
+ * smtp_connect.c - open a connection to one server address
+ *
+ * A TCP connection is made non-blocking so that smtp_connect_timeout
+ * bounds it (0: the system's own limit), optionally from
+ * smtp_bind_address or smtp_bind_address6; an LMTP "unix:" address is
+ * a UNIX-domain stream socket (its path relative to the queue
+ * directory, which is the working directory). Failures are worded as
+ * Postfix words them: "connect to H[A]:P: Connection refused".
+ */
+
+#include "sysdeps.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "inet_addr.h"		/* util */
+#include "iostream.h"
+#include "log.h"
+#include "mem.h"
+#include "strbuf.h"
+#include "smtp.h"
+
+/* smtp_bind - bind to the configured source address; -1 on failure */
+
+static int
+smtp_bind(int fd, int family)
+{
+	const char *text = family == AF_INET6 ? smtp_conf.bind_address6 :
+		smtp_conf.bind_address;
+	INET_ADDR addr;
+	struct sockaddr_storage ss;
+	size_t	len;
+
+	if (text == NULL || *text == 0)
+		return 0;
+	if (inet_addr_parse(text, INET_ADDR_FLAG_BRACKETS, &addr, NULL) < 0
+	    || addr.family != family) {
+		log_warn("%s: bad source address for %s connections: \"%s\"",
+			 family == AF_INET6 ? "smtp_bind_address6" :
+			 "smtp_bind_address", family == AF_INET6 ? "IPv6" :
+			 "IPv4", text);
+		return 0;
+	}
+	len = inet_addr_to_sockaddr(&addr, 0, &ss);
+	if (bind(fd, (struct sockaddr *) &ss, (socklen_t) len) < 0) {
+		log_warn("bind %s: %m", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* smtp_wait_connect - finish a non-blocking connect; 0 or -1 (errno) */
+
+static int
+smtp_wait_connect(int fd, const struct sockaddr *sa, socklen_t salen,
+		  int timeout)
+{
+	struct pollfd pfd;
+	int	err, n;
+	socklen_t errlen = sizeof(err);
+
+	if (connect(fd, sa, salen) == 0)
+		return 0;
+	if (errno != EINPROGRESS)
+		return -1;
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	do {
+		n = poll(&pfd, 1, timeout > 0 ? timeout * 1000 : -1);
+	} while (n < 0 && errno == EINTR);
+	if (n == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (n < 0)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0)
+		return -1;
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* smtp_connect - connect to one address */
+
+SMTP_SESSION *
+smtp_connect(const SMTP_ADDR *addr, STRBUF *dsn, STRBUF *why)
+{
+	SMTP_SESSION *session;
+	STRBUF *name = strbuf_create(100);
+	struct sockaddr_storage ss;
+	struct sockaddr_un sun;
+	INET_ADDR_STR astr;
+	size_t	salen;
+	int	fd, flags, saved;
+
+	smtp_addr_name(addr, name);
+	if (addr->is_unix) {
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		if (strlen(addr->host) >= sizeof(sun.sun_path)) {
+			strbuf_set(dsn, "4.3.5");
+			strbuf_printf(why, "connect to %s: File name too long",
+				      strbuf_str(name));
+			strbuf_free(&name);
+			return NULL;
+		}
+		memcpy(sun.sun_path, addr->host, strlen(addr->host) + 1);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	} else {
+		fd = socket(addr->addr.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	}
+	if (fd < 0) {
+		strbuf_set(dsn, "4.4.1");
+		strbuf_printf(why, "connect to %s: %s", strbuf_str(name),
+			      strerror(errno));
+		strbuf_free(&name);
+		return NULL;
+	}
+	if (!addr->is_unix && smtp_bind(fd, addr->addr.family) < 0) {
+		strbuf_set(dsn, "4.4.1");
+		strbuf_printf(why, "connect to %s: cannot bind source address",
+			      strbuf_str(name));
+		goto fail;
+	}
+	flags = fcntl(fd, F_GETFL);
+	(void) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	if (addr->is_unix) {
+		saved = smtp_wait_connect(fd, (struct sockaddr *) &sun,
+					  sizeof(sun), smtp_conf.connect_timeout);
+	} else {
+		salen = inet_addr_to_sockaddr(&addr->addr, addr->port, &ss);
+		saved = smtp_wait_connect(fd, (struct sockaddr *) &ss,
+					  (socklen_t) salen,
+					  smtp_conf.connect_timeout);
+	}
+	if (saved < 0) {
+		strbuf_set(dsn, "4.4.1");
+		strbuf_printf(why, "connect to %s: %s", strbuf_str(name),
+			      strerror(errno));
+		goto fail;
+	}
+	(void) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+
+	session = xcalloc(1, sizeof(*session));
+	session->st = iostream_fdopen(fd, O_RDWR);
+	session->host = xstrdup(addr->host);
+	session->relay = strbuf_detach(name);
+	strbuf_free(&name);
+	if (addr->is_unix) {
+		session->namaddr = xstrdup(session->relay);
+	} else {
+		name = strbuf_create(100);
+		strbuf_printf(name, "%s[%s]", addr->host,
+			      inet_addr_ntop(&addr->addr, &astr));
+		session->namaddr = strbuf_detach(name);
+		strbuf_free(&name);
+	}
+	session->created = time(NULL);
+	return session;
+
+fail:
+	(void) close(fd);
+	strbuf_free(&name);
+	return NULL;
+}
+
+/* smtp_session_free - close and free */
+
+void
+smtp_session_free(SMTP_SESSION *session)
+{
+	if (session->st)
+		(void) iostream_close(session->st);
+	xfree(session->key);
+	xfree(session->host);
+	xfree(session->namaddr);
+	xfree(session->relay);
+	xfree(session);
+}
