@@ -10,6 +10,7 @@ permit_mynetworks. Every RCPT is sent raw ("RCPT TO:<...>") so that the
 client library does not rewrite the address.
 """
 
+import os
 import smtplib
 
 import pytest
@@ -138,3 +139,22 @@ def test_untrusted_routing_allowed(instance):
           allow_untrusted_routing="yes")
     replies = rcpt_all(instance, ["user%%%s@%s" % (REMOTE, relay)])
     assert replies["user%%%s@%s" % (REMOTE, relay)][0] == 250
+
+
+@pytest.mark.parametrize("kind,entry,code", [
+    ("cidr", "127.0.0.0/8 OK", 250),
+    ("cidr", "10.0.0.0/8 OK", 554),
+    ("texthash", "127.0.0.1 OK", 250),
+    ("texthash", "127.0.0.2 OK", 554),
+])
+def test_mynetworks_table(instance, kind, entry, code):
+    """mynetworks may name a table (mynetworks = cidr:/file): the client
+    address is looked up in it, and only a hit counts as "mine"."""
+    path = os.path.join(instance.base, "nets")
+    with open(path, "w") as f:
+        f.write(entry + "\n")
+    start(instance, mynetworks="%s:%s" % (kind, path),
+          smtpd_relay_restrictions="permit_mynetworks, "
+                                   "reject_unauth_destination")
+    replies = rcpt_all(instance, ["user@%s" % REMOTE])
+    assert replies["user@%s" % REMOTE][0] == code, replies
