@@ -44,6 +44,7 @@
 #include "mail_queue.h"
 #include "mainconf.h"
 #include "map.h"
+#include "map_match.h"
 #include "map_search.h"
 #include "param.h"
 #include "params_flush.h"
@@ -58,49 +59,6 @@
 #define FLUSH_LOG_LIMIT		(16 * 1024 * 1024)
 
 static ADDR_MATCH_LIST *flush_domains;
-
-/* flush_table_open - addr_match_list table layer: open type:name */
-
-static void *
-flush_table_open(void *context, const char *type_name, int list_flags,
-		 int *props, STRBUF *why)
-{
-	MAP    *map;
-
-	(void) context;
-	(void) list_flags;
-	if ((map = map_open(type_name, O_RDONLY, MAP_F_FOLD_FIX, why)) != NULL
-	    && (map->flags & MAP_F_PATTERN))
-		*props |= ADDR_MATCH_TABLE_PATTERN;
-	return map;
-}
-
-/* flush_table_lookup - addr_match_list table layer: 1, 0 or -1 */
-
-static int
-flush_table_lookup(void *context, void *table, const char *key)
-{
-	STRBUF *value = strbuf_create(100);
-	int	ret;
-
-	(void) context;
-	ret = map_lookup((MAP *) table, key, value);
-	strbuf_free(&value);
-	return ret == MAP_FOUND ? 1 : ret == MAP_NOTFOUND ? 0 : -1;
-}
-
-/* flush_table_close - addr_match_list table layer: close */
-
-static void
-flush_table_close(void *context, void *table)
-{
-	(void) context;
-	map_close((MAP *) table);
-}
-
-static const ADDR_MATCH_TABLE_OPS flush_table_ops = {
-	flush_table_open, flush_table_lookup, flush_table_close,
-};
 
 /* flush_policy - is site eligible? FLUSH_STAT_OK, _DENY or _FAIL */
 
@@ -380,7 +338,7 @@ flush_pre_jail(const SERVICE *svc)
 	if (*var_fast_flush_domains
 	    && (flush_domains = addr_match_list_create_ops(var_fast_flush_domains,
 							   flags,
-							   &flush_table_ops,
+							   &map_match_ops,
 							   NULL, why)) == NULL)
 		log_fatal("fast_flush_domains: %s", strbuf_str(why));
 	strbuf_free(&why);

@@ -50,6 +50,7 @@
 #include "params_global.h"
 #include "params_smtpd.h"
 #include "map.h"
+#include "map_match.h"
 #include "rec.h"
 #include "qfile.h"
 #include "addr_parse.h"
@@ -302,49 +303,6 @@ smtpd_reply_text(SMTPD_STATE *state, const char *text)
 {
 	smtpd_reply(state, "%s", text);
 }
-
-/* smtpd_table_open - addr_match_list table layer: open type:name */
-
-static void *
-smtpd_table_open(void *context, const char *type_name, int list_flags,
-		 int *props, STRBUF *why)
-{
-	MAP    *map;
-
-	(void) context;
-	(void) list_flags;
-	if ((map = map_open(type_name, O_RDONLY, MAP_F_FOLD_FIX, why)) != NULL
-	    && (map->flags & MAP_F_PATTERN))
-		*props |= ADDR_MATCH_TABLE_PATTERN;
-	return map;
-}
-
-/* smtpd_table_lookup - addr_match_list table layer: 1, 0 or -1 */
-
-static int
-smtpd_table_lookup(void *context, void *table, const char *key)
-{
-	STRBUF *value = strbuf_create(100);
-	int	ret;
-
-	(void) context;
-	ret = map_lookup((MAP *) table, key, value);
-	strbuf_free(&value);
-	return ret == MAP_FOUND ? 1 : ret == MAP_NOTFOUND ? 0 : -1;
-}
-
-/* smtpd_table_close - addr_match_list table layer: close */
-
-static void
-smtpd_table_close(void *context, void *table)
-{
-	(void) context;
-	map_close((MAP *) table);
-}
-
-static const ADDR_MATCH_TABLE_OPS smtpd_table_ops = {
-	smtpd_table_open, smtpd_table_lookup, smtpd_table_close,
-};
 
 /* smtpd_is_header - does the command look like a message header label? */
 
@@ -1461,7 +1419,7 @@ smtpd_pre_jail(const SERVICE *svc)
 	    && *var_smtpd_forbid_bare_newline_exclusions) {
 		bare_lf_exclusions = addr_match_list_create_ops(
 				   var_smtpd_forbid_bare_newline_exclusions,
-					 ADDR_MATCH_FLAG_NONE, &smtpd_table_ops,
+					 ADDR_MATCH_FLAG_NONE, &map_match_ops,
 								 NULL, why);
 		if (bare_lf_exclusions == NULL)
 			log_fatal("smtpd_forbid_bare_newline_exclusions: %s",

@@ -19,7 +19,6 @@
 
 #include "sysdeps.h"
 
-#include <fcntl.h>
 #include <string.h>
 
 #include "addr_match_list.h"	/* util */
@@ -27,7 +26,7 @@
 #include "mem.h"
 #include "strbuf.h"
 #include "anvil_clnt.h"		/* global */
-#include "map.h"
+#include "map_match.h"
 #include "params_anvil.h"
 #include "params_global.h"
 #include "smtpd.h"
@@ -38,50 +37,6 @@ static ADDR_MATCH_LIST *smtpd_anvil_exceptions;
 static char *smtpd_anvil_service;	/* counted connection, or NULL */
 static char *smtpd_anvil_addr;
 static STRBUF *smtpd_anvil_reply;	/* the reply we return */
-
-/* smtpd_anvil_table_open - addr_match_list table layer: open */
-
-static void *
-smtpd_anvil_table_open(void *context, const char *type_name, int list_flags,
-		       int *props, STRBUF *why)
-{
-	MAP    *map;
-
-	(void) context;
-	(void) list_flags;
-	if ((map = map_open(type_name, O_RDONLY, MAP_F_FOLD_FIX, why)) != NULL
-	    && (map->flags & MAP_F_PATTERN))
-		*props |= ADDR_MATCH_TABLE_PATTERN;
-	return map;
-}
-
-/* smtpd_anvil_table_lookup - addr_match_list table layer: 1, 0 or -1 */
-
-static int
-smtpd_anvil_table_lookup(void *context, void *table, const char *key)
-{
-	STRBUF *value = strbuf_create(100);
-	int	ret;
-
-	(void) context;
-	ret = map_lookup((MAP *) table, key, value);
-	strbuf_free(&value);
-	return ret == MAP_FOUND ? 1 : ret == MAP_NOTFOUND ? 0 : -1;
-}
-
-/* smtpd_anvil_table_close - addr_match_list table layer: close */
-
-static void
-smtpd_anvil_table_close(void *context, void *table)
-{
-	(void) context;
-	map_close((MAP *) table);
-}
-
-static const ADDR_MATCH_TABLE_OPS smtpd_anvil_table_ops = {
-	smtpd_anvil_table_open, smtpd_anvil_table_lookup,
-	smtpd_anvil_table_close,
-};
 
 /* smtpd_anvil_init - parse the exception list */
 
@@ -99,7 +54,7 @@ smtpd_anvil_init(void)
 		smtpd_anvil_exceptions =
 			addr_match_list_create_ops(var_smtpd_client_event_limit_exceptions,
 						   ADDR_MATCH_FLAG_NONE,
-						   &smtpd_anvil_table_ops,
+						   &map_match_ops,
 						   NULL, why);
 		if (smtpd_anvil_exceptions == NULL)
 			log_fatal("smtpd_client_event_limit_exceptions: %s",

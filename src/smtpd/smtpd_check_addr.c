@@ -28,6 +28,7 @@
 #include "dns.h"
 #include "mainconf.h"
 #include "map.h"
+#include "map_match.h"
 #include "map_search.h"
 #include "mynetworks.h"
 #include "params_global.h"
@@ -164,49 +165,6 @@ check_maps_addr(const CHECK_MAPS *cm, const char *addr, int local)
 	return ret;
 }
 
-/* check_table_open - addr_match_list table layer: open */
-
-static void *
-check_table_open(void *context, const char *type_name, int list_flags,
-		 int *props, STRBUF *why)
-{
-	MAP    *map;
-
-	(void) context;
-	(void) list_flags;
-	if ((map = map_open(type_name, O_RDONLY, MAP_F_FOLD_FIX, why)) != NULL
-	    && (map->flags & MAP_F_PATTERN))
-		*props |= ADDR_MATCH_TABLE_PATTERN;
-	return map;
-}
-
-/* check_table_lookup - addr_match_list table layer: 1, 0 or -1 */
-
-static int
-check_table_lookup(void *context, void *table, const char *key)
-{
-	STRBUF *value = strbuf_create(100);
-	int	ret;
-
-	(void) context;
-	ret = map_lookup((MAP *) table, key, value);
-	strbuf_free(&value);
-	return ret == MAP_FOUND ? 1 : ret == MAP_NOTFOUND ? 0 : -1;
-}
-
-/* check_table_close - addr_match_list table layer: close */
-
-static void
-check_table_close(void *context, void *table)
-{
-	(void) context;
-	map_close((MAP *) table);
-}
-
-static const ADDR_MATCH_TABLE_OPS check_table_ops = {
-	check_table_open, check_table_lookup, check_table_close,
-};
-
 /* smtpd_check_list_create - parse an addr_match_list parameter, fatal if bad */
 
 ADDR_MATCH_LIST *
@@ -219,7 +177,7 @@ smtpd_check_list_create(const char *param, const char *value)
 	if (map_search_parent_style(var_parent_domain_matches_subdomains,
 				    param))
 		flags |= ADDR_MATCH_FLAG_PARENT;
-	list = addr_match_list_create_ops(value, flags, &check_table_ops, 0,
+	list = addr_match_list_create_ops(value, flags, &map_match_ops, 0,
 					  why);
 	if (list == NULL)
 		log_fatal("%s: %s", param, strbuf_str(why));
