@@ -12,8 +12,6 @@
 #include "sysdeps.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -25,6 +23,7 @@
 #include "log.h"
 #include "mem.h"
 #include "strbuf.h"
+#include "timed_connect.h"
 #include "smtp.h"
 
 /* smtp_bind - bind to the configured source address; -1 on failure */
@@ -56,40 +55,6 @@ smtp_bind(int fd, int family)
 	return 0;
 }
 
-/* smtp_wait_connect - finish a non-blocking connect; 0 or -1 (errno) */
-
-static int
-smtp_wait_connect(int fd, const struct sockaddr *sa, socklen_t salen,
-		  int timeout)
-{
-	struct pollfd pfd;
-	int	err, n;
-	socklen_t errlen = sizeof(err);
-
-	if (connect(fd, sa, salen) == 0)
-		return 0;
-	if (errno != EINPROGRESS)
-		return -1;
-	pfd.fd = fd;
-	pfd.events = POLLOUT;
-	do {
-		n = poll(&pfd, 1, timeout > 0 ? timeout * 1000 : -1);
-	} while (n < 0 && errno == EINTR);
-	if (n == 0) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	if (n < 0)
-		return -1;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0)
-		return -1;
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return 0;
-}
-
 /* smtp_connect - connect to one address */
 
 SMTP_SESSION *
@@ -101,7 +66,7 @@ smtp_connect(const SMTP_ADDR *addr, STRBUF *dsn, STRBUF *why)
 	struct sockaddr_un sun;
 	INET_ADDR_STR astr;
 	size_t	salen;
-	int	fd, flags, saved;
+	int	fd, saved;
 
 	smtp_addr_name(addr, name);
 	if (addr->is_unix) {
@@ -132,16 +97,14 @@ smtp_connect(const SMTP_ADDR *addr, STRBUF *dsn, STRBUF *why)
 			      strbuf_str(name));
 		goto fail;
 	}
-	flags = fcntl(fd, F_GETFL);
-	(void) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 	if (addr->is_unix) {
-		saved = smtp_wait_connect(fd, (struct sockaddr *) &sun,
-					  sizeof(sun), smtp_conf.connect_timeout);
+		saved = timed_connect(fd, (struct sockaddr *) &sun,
+				      sizeof(sun), smtp_conf.connect_timeout);
 	} else {
 		salen = inet_addr_to_sockaddr(&addr->addr, addr->port, &ss);
-		saved = smtp_wait_connect(fd, (struct sockaddr *) &ss,
-					  (socklen_t) salen,
-					  smtp_conf.connect_timeout);
+		saved = timed_connect(fd, (struct sockaddr *) &ss,
+				      (socklen_t) salen,
+				      smtp_conf.connect_timeout);
 	}
 	if (saved < 0) {
 		strbuf_set(dsn, "4.4.1");
@@ -149,8 +112,6 @@ smtp_connect(const SMTP_ADDR *addr, STRBUF *dsn, STRBUF *why)
 			      strerror(errno));
 		goto fail;
 	}
-	(void) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-
 	session = xcalloc(1, sizeof(*session));
 	session->st = iostream_fdopen(fd, O_RDWR);
 	session->host = xstrdup(addr->host);

@@ -32,10 +32,8 @@
 #include "sysdeps.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -50,6 +48,7 @@
 #include "mem.h"
 #include "strbuf.h"
 #include "stringops.h"
+#include "timed_connect.h"
 #include "mail_version.h"	/* global */
 #include "param.h"
 #include "params_anvil.h"
@@ -274,47 +273,6 @@ policy_disconnect(POLICY_CLNT *pc)
 	}
 }
 
-/*
- * policy_connect_fd - connect a socket within timeout seconds;
- * 0, or -1 with errno set
- */
-
-static int
-policy_connect_fd(int fd, const struct sockaddr *sa, socklen_t len,
-		  int timeout)
-{
-	struct pollfd pfd;
-	int	flags = fcntl(fd, F_GETFL);
-	int	err = 0;
-	socklen_t errlen = sizeof(err);
-	int	n;
-
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-		return -1;
-	if (connect(fd, sa, len) < 0) {
-		if (errno != EINPROGRESS)
-			return -1;
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		do {
-			n = poll(&pfd, 1, timeout * 1000);
-		} while (n < 0 && errno == EINTR);
-		if (n == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (n < 0)
-			return -1;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0)
-			return -1;
-		if (err != 0) {
-			errno = err;
-			return -1;
-		}
-	}
-	return fcntl(fd, F_SETFL, flags) < 0 ? -1 : 0;
-}
-
 /* policy_connect_unix - connect to a unix-domain socket; fd or -1 */
 
 static int
@@ -334,7 +292,7 @@ policy_connect_unix(const char *path, int timeout, STRBUF *why)
 		strbuf_printf(why, "socket: %s", strerror(errno));
 		return -1;
 	}
-	if (policy_connect_fd(fd, (struct sockaddr *) &sun, sizeof(sun),
+	if (timed_connect(fd, (struct sockaddr *) &sun, sizeof(sun),
 			      timeout) < 0) {
 		strbuf_printf(why, "%s", strerror(errno));
 		(void) close(fd);
@@ -377,7 +335,7 @@ policy_connect_inet(const char *hostport, int timeout, STRBUF *why)
 			strbuf_printf(why, "socket: %s", strerror(errno));
 			continue;
 		}
-		if (policy_connect_fd(fd, ai->ai_addr, ai->ai_addrlen,
+		if (timed_connect(fd, ai->ai_addr, ai->ai_addrlen,
 				      timeout) == 0)
 			break;
 		strbuf_printf(why, "%s", strerror(errno));
