@@ -1,10 +1,11 @@
 """test_delivery.py - the whole delivery path through the real processes
 
 sendmail -> postdrop -> pickup -> cleanup -> qmgr -> agents (discard,
-pipe) -> bounce, with the queue tools looking on: many messages
+pipe, smtp) -> bounce, with the queue tools looking on: many messages
 delivered exactly once within the active queue limits, and a message
 that is deferred, listed with its reason, retried, flushed, and finally
-returned when it expires.
+returned when it expires, through a failing pipe and through an
+unreachable relayhost.
 """
 
 import email
@@ -18,6 +19,7 @@ import time
 import pytest
 
 from conftest import wait_until
+from smtpsink import SMTPSink
 
 NEEDED = ("pickup", "cleanup", "qmgr", "trivial-rewrite")
 
@@ -232,3 +234,102 @@ def test_expired_message_bounces(instance):
     assert re.search(r"Action: failed", text), text
     assert re.search(r"Status: 4\.\d+\.\d+", text), text
     assert "destination down" in text
+
+
+def unreachable_relay(instance, **main_cf):
+    """A mail system whose relayhost is a loopback port nobody listens
+    on; returns that port."""
+    require(instance, "smtp", "bounce", "showq", "local")
+    port = instance.ports[2]
+    spool = os.path.join(instance.base, "spool")
+    os.mkdir(spool)
+    os.chmod(spool, 0o1777)
+    instance.mail_system(relayhost="[127.0.0.1]:%d" % port,
+                         mail_spool_directory=spool, **main_cf)
+    return port
+
+
+def test_deferred_unreachable_relayhost(instance):
+    """Mail for a relayhost whose port is closed is deferred with the
+    connect error, shows in postqueue -p with it, is retried on the
+    back-off, and is delivered by postqueue -f once a server listens."""
+    port = unreachable_relay(instance, minimal_backoff_time="2s",
+                             maximal_backoff_time="4s",
+                             queue_run_delay="1s")
+    reason = ("connect to 127.0.0.1[127.0.0.1]:%d: Connection refused"
+              % port)
+    proc = instance.sendmail("-f", "sender@host.example.com",
+                             "user@remote.example",
+                             input=b"Subject: relay\n\nwhen it is up\n")
+    assert proc.returncode == 0, proc.stderr
+    instance.wait_log("status=deferred", timeout=30)
+    assert re.search(r"smtp\[\d+\]: [0-9A-F]+: to=<user@remote\.example>, "
+                     r"relay=none, delay=[\d.]+, delays=[\d.]+/[\d.]+/"
+                     r"[\d.]+/[\d.]+, dsn=4\.4\.1, status=deferred \(%s\)"
+                     % re.escape(reason), instance.log()), instance.log()
+    wait_until(lambda: reason in " ".join(
+        postqueue(instance, "-p").stdout.split()), 20,
+        "the connect error in postqueue -p")
+    text = postqueue(instance, "-p").stdout
+    assert re.search(r"^[0-9A-F]{6,}\s+\d+ \w{3} \w{3} [ \d]\d "
+                     r"\d\d:\d\d:\d\d  sender@host\.example\.com$",
+                     text, re.M), text
+    assert re.search(r"^\s+\(connect to 127\.0\.0\.1", text, re.M), text
+    assert re.search(r"^\s+user@remote\.example$", text, re.M), text
+    # Retried on the back-off: a second deferral without our help.
+    wait_until(lambda: instance.log().count("status=deferred") >= 2, 30,
+               "a retry after the back-off:\n" + instance.log()[-2000:])
+    with SMTPSink(port=port) as sink:
+        proc = postqueue(instance, "-f")
+        assert proc.returncode == 0, proc.stderr
+        msg = sink.wait_messages(1)[0]
+        assert msg.mail_from == "sender@host.example.com"
+        assert msg.rcpts == ["user@remote.example"]
+        assert b"when it is up" in msg.data
+        instance.wait_log("status=sent", timeout=20)
+        wait_until(lambda: "Mail queue is empty"
+                   in postqueue(instance, "-p").stdout, 20, "an empty queue")
+    assert re.search(r"to=<user@remote\.example>, relay=127\.0\.0\.1"
+                     r"\[127\.0\.0\.1\]:%d, .*status=sent" % port,
+                     instance.log()), instance.log()
+
+
+def test_unreachable_relayhost_expires(instance):
+    """A message that the relayhost never takes comes back after
+    maximal_queue_lifetime as an RFC 3464 report to its local sender,
+    with the connect error as the diagnostic."""
+    port = unreachable_relay(instance, minimal_backoff_time="1s",
+                             maximal_backoff_time="1s",
+                             queue_run_delay="1s",
+                             maximal_queue_lifetime="3s",
+                             bounce_queue_lifetime="3s")
+    reason = ("connect to 127.0.0.1[127.0.0.1]:%d: Connection refused"
+              % port)
+    proc = instance.sendmail("-f", "root@host.example.com",
+                             "user@remote.example",
+                             input=b"Subject: doomed\n\nnever relayed\n")
+    assert proc.returncode == 0, proc.stderr
+    mbox = os.path.join(instance.base, "spool", "root")
+    wait_until(lambda: os.path.exists(mbox)
+               and b"multipart/report" in open(mbox, "rb").read(), 60,
+               "the non-delivery report in %s:\n%s" % (mbox, instance.log()))
+    assert re.search(r"[0-9A-F]+: sender non-delivery notification: "
+                     r"[0-9A-F]+", instance.log()), instance.log()
+    with open(mbox, "rb") as f:
+        raw = f.read()
+    assert raw.startswith(b"From ")
+    msg = email.message_from_bytes(raw.split(b"\n", 1)[1],
+                                   policy=email.policy.default)
+    assert msg.get_content_type() == "multipart/report"
+    assert msg.get_param("report-type") == "delivery-status"
+    parts = list(msg.iter_parts())
+    status = [p for p in parts
+              if p.get_content_type() == "message/delivery-status"]
+    assert status, [p.get_content_type() for p in parts]
+    text = status[0].as_string()
+    assert "Final-Recipient: rfc822; user@remote.example" in text
+    assert "Action: failed" in text, text
+    assert re.search(r"Status: 4\.4\.1", text), text
+    assert reason in " ".join(text.split()), text
+    # The original message comes back too.
+    assert b"never relayed" in raw

@@ -13,11 +13,14 @@ waits), as are user IDs below virtual_minimum_uid.
 
 The agent tests run virtual stand-alone (-S) with a delivery request
 built from a queue file (deliver_proto.py), so they need no qmgr. The
-mail system test (local submission of a message for a known and an
-unknown mailbox, through qmgr) skips while qmgr does not work.
+mail system tests submit a message for a known and an unknown mailbox
+locally (the unknown one bounces) and over SMTP (smtpd refuses the
+unknown one at RCPT).
 """
 
 import os
+import re
+import smtplib
 import stat
 
 import pytest
@@ -201,3 +204,46 @@ def test_mail_system(instance, vsettings):
     if instance.maillog:
         assert ('status=bounced (unknown user: "nobody@two.example")'
                 in instance.log())
+
+
+def test_smtpd_refuses_unknown_mailbox(instance, vsettings,
+                                       mariadb_server):  # noqa: F811
+    """smtpd refuses an address of a hosted domain that the mailbox
+    table does not list at RCPT time (smtpd_reject_unlisted_recipient),
+    accepts a listed one, and virtual delivers that one."""
+    need(instance, "virtual", "smtpd", "qmgr", "cleanup",
+         "trivial-rewrite")
+    base, settings = vsettings
+    # smtpd looks the table up as the unprivileged mail_owner: let it
+    # reach the server's socket (its directory is private by default).
+    os.chmod(os.path.dirname(mariadb_server.socket), 0o711)
+    instance.mail_system(**settings)
+    with smtplib.SMTP("127.0.0.1", instance.port, timeout=30) as client:
+        client.ehlo("client.example.org")
+        code, _ = client.mail("sender@example.org")
+        assert code == 250
+        code, text = client.rcpt("nobody@one.example")
+        assert (code, text) == (550, b"5.1.1 <nobody@one.example>: "
+                                b"Recipient address rejected: User unknown "
+                                b"in virtual mailbox table"), (code, text)
+        code, text = client.rcpt("bob@two.example")
+        assert code == 250, (code, text)
+        code, text = client.data(b"Subject: over smtp\r\n\r\nhosted\r\n")
+        assert code == 250, (code, text)
+    bob = os.path.join(base, "two.example", "bob")
+    files = wait_until(lambda: maildir_files(bob), 30,
+                       "delivery to bob's Maildir:\n" + instance.log())
+    with open(files[0], "rb") as f:
+        content = f.read()
+    assert b"hosted" in content
+    assert b"Delivered-To: bob@two.example" in content
+    assert os.stat(files[0]).st_uid == UID
+    instance.wait_log("to=<bob@two.example>, relay=virtual", timeout=30)
+    assert "nobody@one.example" not in " ".join(
+        line for line in instance.log().splitlines() if "relay=" in line)
+    if instance.maillog:
+        assert re.search(r"smtpd\[\d+\]: NOQUEUE: reject: RCPT from "
+                         r"\S+\[127\.0\.0\.1\]: 550 5\.1\.1 "
+                         r"<nobody@one\.example>: Recipient address "
+                         r"rejected: User unknown in virtual mailbox table;",
+                         instance.log()), instance.log()
