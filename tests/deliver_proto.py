@@ -144,7 +144,11 @@ def queued(instance, recipients, sender="sender@host.example.com",
     def ready():
         for qid in set(instance.queue_files("incoming")) - before:
             path = os.path.join(instance.queue, "incoming", qid)
-            if os.stat(path).st_mode & 0o100:
+            try:
+                mode = os.stat(path).st_mode
+            except FileNotFoundError:
+                continue        # cleanup's temporary name, renamed since
+            if mode & 0o100:
                 return qid
         return None
     qid = wait_until(ready, 30, "a complete file in incoming/")
