@@ -225,7 +225,8 @@ def test_error_bounces_with_code(queue):
             "5.1.1 mailbox unavailable", RCPTS, offsets, data_offset))
     finally:
         fake.close()
-    assert replies == [{"status": "0", "hop_status": "", "hop_reason": ""}]
+    assert replies == [{"status": "0", "hop_status": "", "hop_reason": "",
+                       "deferred": "0"}]
     for r in RCPTS:
         assert re.search(r"%s: to=<%s>, relay=none, delay=\d+, "
                          r"delays=[\d.]+/[\d.]+/0/[\d.]+, dsn=5\.1\.1, "
@@ -316,5 +317,6 @@ def test_missing_queue_file(queue):
     os.unlink(os.path.join(queue, "active", QUEUE_ID))
     replies, err = run_agent(queue, "discard", "discard", request(
         "", RCPTS, offsets, data_offset))
-    assert replies == [{"status": "1", "hop_status": "", "hop_reason": ""}]
+    assert replies == [{"status": "1", "hop_status": "", "hop_reason": "",
+                       "deferred": "0"}]
     assert "open queue file" in err

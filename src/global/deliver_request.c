@@ -305,7 +305,7 @@ deliver_request_scan(IOSTREAM *client, DELIVER_REQUEST *req)
 			rcpt->dsn_orcpt = deliver_take(dorcpt, &total);
 			rcpt->offset = (off_t) offset;
 			req->rcpt_count = i + 1;
-			if (offset <= 0 || *rcpt->address == 0
+			if ((offset <= 0 && offset != -1) || *rcpt->address == 0
 			    || (rcpt->dsn_notify & ~(QFILE_NOTIFY_NEVER
 				| QFILE_NOTIFY_SUCCESS | QFILE_NOTIFY_FAILURE
 						     | QFILE_NOTIFY_DELAY)) != 0) {
@@ -363,12 +363,13 @@ deliver_request_open(DELIVER_REQUEST *req)
 
 static int
 deliver_reply_send(IOSTREAM *client, int status, const char *hop_status,
-		   const char *hop_reason)
+		   const char *hop_reason, int deferred)
 {
 	return attr_print(client, ATTR_FLAG_NONE,
 			  ATTR_SEND_INT(ATTR_NAME_STATUS, status),
 			  ATTR_SEND_STR(DEL_ATTR_HOP_STATUS, hop_status),
 			  ATTR_SEND_STR(DEL_ATTR_HOP_REASON, hop_reason),
+			  ATTR_SEND_INT(DEL_ATTR_DEFERRED, deferred),
 			  ATTR_TYPE_END);
 }
 
@@ -386,7 +387,7 @@ deliver_request_read(IOSTREAM *client)
 		return NULL;
 	}
 	if (deliver_request_open(req) < 0) {
-		if (deliver_reply_send(client, DEL_STAT_DEFER, "", "") < 0)
+		if (deliver_reply_send(client, DEL_STAT_DEFER, "", "", 0) < 0)
 			log_warn("%s: cannot send delivery status reply",
 				 req->queue_id);
 		deliver_request_free(req);
@@ -423,11 +424,64 @@ deliver_request_done(IOSTREAM *client, DELIVER_REQUEST *req, int status)
 	if (status != DEL_STAT_OK && status != DEL_STAT_DEFER)
 		log_panic("deliver_request_done: bad status %d", status);
 	ret = deliver_reply_send(client, status, req->hop_status,
-				 req->hop_reason);
+				 req->hop_reason, req->deferred);
 	if (ret < 0)
 		log_warn("%s: cannot send delivery status reply",
 			 req->queue_id);
 	deliver_request_free(req);
+	return ret;
+}
+
+/*
+ * deliver_reply_read_deferred - a client: the agent's reply, with the
+ * count of recipients it reported as deferred
+ */
+
+int
+deliver_reply_read_deferred(IOSTREAM *st, STRBUF *hop_status,
+			    STRBUF *hop_reason, int *deferred)
+{
+	STRBUF *hs = strbuf_create(16);
+	STRBUF *hr = strbuf_create(100);
+	int     status;
+	int     count = 0;
+	int     got;
+	int     ret;
+
+	/*
+	 * Not ATTR_FLAG_EXTRA: a later reply attribute must not break this
+	 * reader; an agent that does not send the count is read as 0.
+	 */
+	strbuf_set_limit(hs, 32);
+	strbuf_set_limit(hr, DEL_REQ_STR_LIMIT);
+	got = attr_scan(st, ATTR_FLAG_NONE,
+			ATTR_RECV_INT(ATTR_NAME_STATUS, &status),
+			ATTR_RECV_STR(DEL_ATTR_HOP_STATUS, hs),
+			ATTR_RECV_STR(DEL_ATTR_HOP_REASON, hr),
+			ATTR_RECV_INT(DEL_ATTR_DEFERRED, &count),
+			ATTR_TYPE_END);
+	if (got < 3
+	    || (status != DEL_STAT_OK && status != DEL_STAT_DEFER)
+	    || (strbuf_len(hs) > 0 && (!dsn_valid(strbuf_str(hs))
+				       || DSN_CLASS(strbuf_str(hs)) == '2'))
+	    || count < 0) {
+		ret = -1;
+		count = 0;
+		strbuf_reset(hs);
+		strbuf_reset(hr);
+	} else {
+		ret = status;
+		if (got < 4)
+			count = 0;
+	}
+	if (hop_status)
+		strbuf_set(hop_status, strbuf_str(hs));
+	if (hop_reason)
+		strbuf_set(hop_reason, strbuf_str(hr));
+	if (deferred)
+		*deferred = count;
+	strbuf_free(&hs);
+	strbuf_free(&hr);
 	return ret;
 }
 
@@ -436,32 +490,5 @@ deliver_request_done(IOSTREAM *client, DELIVER_REQUEST *req, int status)
 int
 deliver_reply_read(IOSTREAM *st, STRBUF *hop_status, STRBUF *hop_reason)
 {
-	STRBUF *hs = strbuf_create(16);
-	STRBUF *hr = strbuf_create(100);
-	int     status;
-	int     ret;
-
-	strbuf_set_limit(hs, 32);
-	strbuf_set_limit(hr, DEL_REQ_STR_LIMIT);
-	if (attr_scan(st, ATTR_FLAG_STRICT,
-		      ATTR_RECV_INT(ATTR_NAME_STATUS, &status),
-		      ATTR_RECV_STR(DEL_ATTR_HOP_STATUS, hs),
-		      ATTR_RECV_STR(DEL_ATTR_HOP_REASON, hr),
-		      ATTR_TYPE_END) != 3
-	    || (status != DEL_STAT_OK && status != DEL_STAT_DEFER)
-	    || (strbuf_len(hs) > 0 && (!dsn_valid(strbuf_str(hs))
-				       || DSN_CLASS(strbuf_str(hs)) == '2'))) {
-		ret = -1;
-		strbuf_reset(hs);
-		strbuf_reset(hr);
-	} else {
-		ret = status;
-	}
-	if (hop_status)
-		strbuf_set(hop_status, strbuf_str(hs));
-	if (hop_reason)
-		strbuf_set(hop_reason, strbuf_str(hr));
-	strbuf_free(&hs);
-	strbuf_free(&hr);
-	return ret;
+	return deliver_reply_read_deferred(st, hop_status, hop_reason, NULL);
 }

@@ -33,7 +33,10 @@
  *	  S address
  *	  S dsn_orcpt	"" when none
  *	  I dsn_notify	QFILE_NOTIFY_* bits, 0 when none
- *	  L offset	of the recipient's R record in the queue file
+ *	  L offset	of the recipient's R record in the queue file, or
+ *			-1: report the recipient but never mark it done
+ *			(local(8) passing on an alias or .forward
+ *			destination; see deliver_status.h)
  *	E
  *
  * Reply:
@@ -46,6 +49,13 @@
  *			all MX hosts down): qmgr feeds this to its dead-site
  *			logic, with
  *	S hop_reason	the reason text for the recipients it defers.
+ *	I deferred	how many recipients the agent reported as deferred
+ *			(dstat_defer() and friends): a client that passes
+ *			one recipient on (local(8)'s mailbox_transport and
+ *			fallback_transport, as Postfix's deliver_pass) learns
+ *			from it whether that recipient still waits. Added
+ *			later: readers skip unknown reply attributes and read
+ *			an absent count as 0.
  *	E
  */
 
@@ -92,6 +102,7 @@ struct IOSTREAM;
 #define DEL_ATTR_RCPT_OFFSET	"offset"
 #define DEL_ATTR_HOP_STATUS	"hop_status"
 #define DEL_ATTR_HOP_REASON	"hop_reason"
+#define DEL_ATTR_DEFERRED	"deferred"
 
 /* Upper bound on recipients in one request (a protocol limit). */
 #define DEL_REQ_RCPT_LIMIT	100000
@@ -101,7 +112,7 @@ typedef struct DELIVER_RCPT {
 	char   *address;
 	char   *dsn_orcpt;		/* "" when none */
 	int	dsn_notify;		/* QFILE_NOTIFY_* bits */
-	off_t	offset;			/* of its R record */
+	off_t	offset;			/* of its R record; -1: no mark */
 } DELIVER_RCPT;
 
 typedef struct DELIVER_REQUEST {
@@ -140,6 +151,9 @@ typedef struct DELIVER_REQUEST {
 	/* Set by the agent (deliver_request_hop()); sent in the reply. */
 	char   *hop_status;		/* "" normally */
 	char   *hop_reason;
+
+	/* Counted by deliver_status.c (every deferral); sent in the reply. */
+	int	deferred;
 } DELIVER_REQUEST;
 
 /*
@@ -179,6 +193,16 @@ extern int deliver_request_send(struct IOSTREAM *st, const DELIVER_REQUEST *req)
  */
 extern int deliver_reply_read(struct IOSTREAM *st, struct STRBUF *hop_status,
 			      struct STRBUF *hop_reason);
+
+/*
+ * Client side, as deliver_reply_read(), and also stores the agent's
+ * count of recipients reported as deferred in *deferred (when not
+ * NULL; 0 on error or when the agent did not send it).
+ */
+extern int deliver_reply_read_deferred(struct IOSTREAM *st,
+				       struct STRBUF *hop_status,
+				       struct STRBUF *hop_reason,
+				       int *deferred);
 
 /* Frees a request built by hand (qmgr, tests); deliver_request_done() frees the agent's. */
 extern void deliver_request_free(DELIVER_REQUEST *req);

@@ -370,6 +370,69 @@ test_bad_reply(void **unused)
 	strbuf_free(&hr);
 }
 
+/* The deferred count: sent by the agent, old and newer replies read. */
+
+static void
+test_reply_deferred(void **unused)
+{
+	static const struct {
+		const char *reply;
+		int	status;
+		int	deferred;
+	} t[] = {
+		/* An agent that does not send the count. */
+		{"I6:status,1:0,S10:hop_status,0:,S10:hop_reason,0:,E", 0, 0},
+		{"I6:status,1:0,S10:hop_status,0:,S10:hop_reason,0:,"
+		 "I8:deferred,1:2,E", 0, 2},
+		/* A later attribute that this reader does not know. */
+		{"I6:status,1:1,S10:hop_status,0:,S10:hop_reason,0:,"
+		 "I8:deferred,1:1,S5:later,1:x,E", 1, 1},
+		{"I6:status,1:0,S10:hop_status,0:,S10:hop_reason,0:,"
+		 "I8:deferred,2:-1,E", -1, 0},
+	};
+	DELIVER_REQUEST *sent = sample_request(strbuf_str(qid));
+	DELIVER_REQUEST *got;
+	STRBUF *hs = strbuf_create(10);
+	STRBUF *hr = strbuf_create(10);
+	IOSTREAM *qmgr, *agent;
+	size_t  i;
+	int     deferred = -7;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		pair(&qmgr, &agent);
+		iostream_puts(agent, t[i].reply);
+		assert_int_equal(iostream_close(agent), 0);
+		deferred = -7;
+		assert_int_equal(deliver_reply_read_deferred(qmgr, hs, hr,
+							     &deferred),
+				 t[i].status);
+		assert_int_equal(deferred, t[i].deferred);
+		(void) iostream_close(qmgr);
+	}
+
+	/*
+	 * The agent sends the count it was given. Offset -1 (no done mark:
+	 * local(8) passing on an expansion's destination) is accepted.
+	 */
+	pair(&qmgr, &agent);
+	sent->rcpts[1].offset = -1;
+	assert_int_equal(deliver_request_send(qmgr, sent), 0);
+	got = deliver_request_read(agent);
+	assert_non_null(got);
+	assert_int_equal(got->rcpts[1].offset, -1);
+	assert_int_equal(got->deferred, 0);
+	got->deferred = 3;
+	assert_int_equal(deliver_request_done(agent, got, DEL_STAT_OK), 0);
+	assert_int_equal(deliver_reply_read_deferred(qmgr, hs, hr, &deferred),
+			 DEL_STAT_OK);
+	assert_int_equal(deferred, 3);
+	(void) iostream_close(agent);
+	(void) iostream_close(qmgr);
+	deliver_request_free(sent);
+	strbuf_free(&hs);
+	strbuf_free(&hr);
+}
+
 static int
 setup(void **unused)
 {
@@ -406,6 +469,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_bad_reply),
+		cmocka_unit_test(test_reply_deferred),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -253,6 +253,7 @@ dstat_defer_fixed(DELIVER_REQUEST *req, DELIVER_RCPT *rcpt,
 		dstat_flush_add(req, rcpt);
 	}
 	dstat_log(req, rcpt, relay, d->status, "deferred", d->reason);
+	req->deferred++;
 	return ret;
 }
 

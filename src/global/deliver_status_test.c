@@ -239,6 +239,7 @@ test_bounce_defer(void **unused)
 			    "bounce:a@example.org:5.1.1:failed;"
 			    "trace:a@example.org:5.1.1:failed;");
 	assert_string_equal(marks(req), "DRR");
+	assert_int_equal(req->deferred, 0);
 
 	/* soft_bounce: a deferral with a 4.x.x code, no mark. */
 	reset();
@@ -250,6 +251,7 @@ test_bounce_defer(void **unused)
 			    "defer:b@example.org:4.1.1:delayed;"
 			    "trace:b@example.org:4.1.1:delayed;");
 	assert_string_equal(marks(req), "DRR");
+	assert_int_equal(req->deferred, 1);
 
 	/* A deferral; a malformed code becomes 4.0.0. */
 	reset();
@@ -261,6 +263,7 @@ test_bounce_defer(void **unused)
 	assert_int_equal(dstat_report(req, req->rcpts + 2, "none", &dsn), 0);
 	assert_non_null(strstr(strbuf_str(logged), "dsn=4.0.0, status=deferred"));
 	assert_string_equal(marks(req), "DRR");
+	assert_int_equal(req->deferred, 3);
 
 	/* Bounce service failure: deferred, not marked, -1. */
 	reset();
@@ -269,6 +272,7 @@ test_bounce_defer(void **unused)
 	assert_int_equal(dstat_bounce(req, req->rcpts + 2, "none", &dsn), -1);
 	assert_non_null(strstr(strbuf_str(logged), "dsn=4.3.0, status=deferred"));
 	assert_string_equal(marks(req), "DRR");
+	assert_int_equal(req->deferred, 4);
 
 	/* An expansion's copy (offset -1) is never marked. */
 	reset();
@@ -289,6 +293,7 @@ test_bounce_defer(void **unused)
 	dsn.status = "5.0.0";
 	assert_int_equal(dstat_report_all(req, "none", &dsn), 0);
 	assert_string_equal(marks(req), "DDD");
+	assert_int_equal(req->deferred, 4);
 	deliver_request_free(req);
 }
 

@@ -599,7 +599,19 @@ local_recipient(LOCAL_CTX *ctx, const LOCAL_ATTR *in)
 		goto out_user;
 
 	if ((pw = getpwnam(user)) == NULL) {
-		if (*var_luser_relay) {
+		/*
+		 * local(8)'s precedence for a name without an account:
+		 * mailbox_transport (it serves every local recipient, as
+		 * for a Dovecot or Cyrus store with virtual users), then
+		 * fallback_transport, then luser_relay.
+		 */
+		if (*var_mailbox_transport) {
+			result = local_pass(ctx, &attr, "mailbox_transport",
+					    var_mailbox_transport);
+		} else if (*var_fallback_transport) {
+			result = local_pass(ctx, &attr, "fallback_transport",
+					    var_fallback_transport);
+		} else if (*var_luser_relay) {
 			relay = strbuf_create(100);
 			attr.user = user;
 			if (local_expand(relay, var_luser_relay, &attr, NULL) < 0)
@@ -608,11 +620,6 @@ local_recipient(LOCAL_CTX *ctx, const LOCAL_ATTR *in)
 			else
 				result = local_address(ctx, &attr,
 						       strbuf_str(relay));
-		} else if (*var_fallback_transport) {
-			/* XXX issue 6: handing over to another transport is not done yet. */
-			result = local_report(ctx, &attr, "4.3.0",
-					      "fallback_transport %s is not supported",
-					      var_fallback_transport);
 		} else {
 			result = local_report(ctx, &attr, "5.1.1",
 					      "unknown user: \"%s\"", user);

@@ -73,4 +73,14 @@ extern int local_deliver_command(LOCAL_CTX *ctx, const LOCAL_ATTR *attr,
 extern int local_forward(LOCAL_CTX *ctx, const LOCAL_ATTR *attr,
 			 const char *address);
 
+/*
+ * local_pass.c: hands attr's destination to transport ("service" or
+ * "service:nexthop", the value of parameter param) as a delivery
+ * request of one recipient; the other agent reports it. Returns 0, or
+ * what local_report() returned when local(8) had to report it itself
+ * (4.3.0 "mail transport unavailable").
+ */
+extern int local_pass(LOCAL_CTX *ctx, const LOCAL_ATTR *attr,
+		      const char *param, const char *transport);
+
 #endif

@@ -89,10 +89,8 @@ local_deliver_mailbox(LOCAL_CTX *ctx, const LOCAL_ATTR *attr)
 	int     ret;
 
 	if (*var_mailbox_transport) {
-		/* XXX issue 6: handing over to another transport is not done yet. */
-		ret = local_report(ctx, attr, "4.3.0",
-				   "mailbox_transport %s is not supported",
-				   var_mailbox_transport);
+		ret = local_pass(ctx, attr, "mailbox_transport",
+				 var_mailbox_transport);
 		goto out;
 	}
 	if (*var_mailbox_command) {
