@@ -10,6 +10,7 @@ services and logs as usual.
 """
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -130,6 +131,20 @@ def run_agent(instance, program, args, req, timeout=60):
                                                   "", err.decode())
     finally:
         left.close()
+
+
+# An agent's reply when every recipient was reported and the destination
+# as a whole did not fail: status 0, no hop status, and the number of
+# recipients it reported as deferred.
+OK_REPLY = re.compile(rb"I6:status,1:0,S10:hop_status,0:,S10:hop_reason,0:,"
+                      rb"I8:deferred,(\d+):(\d+),E")
+
+
+def ok_deferred(reply):
+    """The deferred count of an OK reply (see OK_REPLY), or None when
+    reply is something else."""
+    m = OK_REPLY.fullmatch(reply)
+    return int(m.group(2)) if m else None
 
 
 def queued(instance, recipients, sender="sender@host.example.com",

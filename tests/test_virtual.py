@@ -32,7 +32,6 @@ from mariadb import mariadb_server  # noqa: F401 (a fixture)
 
 UID = 5000
 GID = 5001
-OK_REPLY = b"I6:status,1:0,S10:hop_status,0:,S10:hop_reason,0:,E"
 
 MAILBOXES = """
 CREATE TABLE IF NOT EXISTS pftest.mailboxes (
@@ -92,7 +91,7 @@ def run_virtual(instance, rcpts, **kw):
     req = deliver_proto.request("incoming", qid, env)
     reply, proc = deliver_proto.run_agent(instance, "virtual",
                                           ["-n", "virtual"], req)
-    assert reply == OK_REPLY, (reply, proc.stderr)
+    assert deliver_proto.ok_deferred(reply) is not None, (reply, proc.stderr)
     return qid, proc
 
 
