@@ -194,6 +194,38 @@ def port_listening(port):
         return False
 
 
+class SmtpSession:
+    """A raw SMTP session on 127.0.0.1:port: cmd() sends one line and
+    returns the whole (multi-line) reply; the banner is read first."""
+
+    def __init__(self, port, timeout=30):
+        self.sock = socket.create_connection(("127.0.0.1", port),
+                                             timeout=timeout)
+        self.file = self.sock.makefile("rb")
+        self.banner = self.reply()
+
+    def reply(self):
+        lines = []
+        while True:
+            line = self.file.readline().decode("latin-1")
+            if not line:
+                break
+            lines.append(line.rstrip("\r\n"))
+            if len(line) < 4 or line[3] != "-":
+                break
+        return "\n".join(lines)
+
+    def cmd(self, text):
+        self.sock.sendall(text.encode() + b"\r\n")
+        return self.reply()
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
 class Instance:
     """
     A mail system of its own: configuration, queue, data and daemon

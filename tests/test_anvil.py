@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from conftest import wait_until
+from conftest import SmtpSession, port_listening, wait_until
 
 
 # ------------------------------------------------------------ protocol
@@ -249,51 +249,13 @@ def limited(instance):
             instance.write_master_cf(open(instance.master_cf).read()
                                      .split("\n", 1)[1] + ANVIL_LINE)
         instance.start()
-        wait_until(lambda: port_open(instance.port), 10, "smtpd port")
+        wait_until(lambda: port_listening(instance.port), 10, "smtpd port")
         return instance
     return start
 
 
-def port_open(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-class Session:
-    """A raw SMTP session: reads whole (multi-line) replies."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
-        self.file = self.sock.makefile("rb")
-        self.banner = self.reply()
-
-    def reply(self):
-        lines = []
-        while True:
-            line = self.file.readline().decode("latin-1")
-            if not line:
-                break
-            lines.append(line.rstrip("\r\n"))
-            if len(line) < 4 or line[3] != "-":
-                break
-        return "\n".join(lines)
-
-    def cmd(self, text):
-        self.sock.sendall(text.encode() + b"\r\n")
-        return self.reply()
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-
 def quit_session(port):
-    s = Session(port)
+    s = SmtpSession(port)
     try:
         if s.banner.startswith("220"):
             s.cmd("QUIT")
@@ -305,7 +267,7 @@ def quit_session(port):
 def test_connection_rate_limit(limited):
     inst = limited(smtpd_client_connection_rate_limit="3",
                    anvil_rate_time_unit="60s")
-    # port_open() above made one connection already (counted too).
+    # port_listening() above made one connection already (counted too).
     banners = [quit_session(inst.port) for _ in range(4)]
     assert all(b.startswith("220") for b in banners[:2]), banners
     for b in banners[2:]:
@@ -319,11 +281,11 @@ def test_connection_rate_limit(limited):
 def test_connection_count_limit(limited):
     inst = limited(smtpd_client_connection_count_limit="2")
     time.sleep(0.5)             # the probe connection has been closed
-    held = [Session(inst.port) for _ in range(2)]
+    held = [SmtpSession(inst.port) for _ in range(2)]
     try:
         assert all(s.banner.startswith("220") for s in held), \
             [s.banner for s in held]
-        third = Session(inst.port)
+        third = SmtpSession(inst.port)
         assert third.banner == ("421 4.7.0 host.example.com Error: too "
                                 "many connections from 127.0.0.1")
         third.close()
@@ -344,7 +306,7 @@ def test_connection_count_limit(limited):
 
 def test_message_rate_limit(limited):
     inst = limited(smtpd_client_message_rate_limit="2")
-    s = Session(inst.port)
+    s = SmtpSession(inst.port)
     try:
         assert s.cmd("EHLO client.example").startswith("250")
         for _ in range(2):
@@ -364,7 +326,7 @@ def test_message_rate_limit(limited):
 def test_recipient_rate_limit(limited):
     inst = limited(smtpd_client_recipient_rate_limit="3",
                    local_recipient_maps="")
-    s = Session(inst.port)
+    s = SmtpSession(inst.port)
     try:
         assert s.cmd("EHLO client.example").startswith("250")
         assert s.cmd("MAIL FROM:<a@example.org>").startswith("250")
@@ -386,7 +348,7 @@ def test_exceptions_not_limited(limited):
                    smtpd_client_message_rate_limit="1")
     for _ in range(3):
         assert quit_session(inst.port).startswith("220")
-    s = Session(inst.port)
+    s = SmtpSession(inst.port)
     try:
         s.cmd("EHLO client.example")
         for _ in range(3):

@@ -30,7 +30,7 @@ import time
 
 import pytest
 
-from conftest import wait_until
+from conftest import SmtpSession, port_listening, wait_until
 
 
 # ------------------------------------------------------------ policy server
@@ -132,52 +132,14 @@ def start(instance, restriction, **main_cf):
     settings.update(main_cf)
     instance.mail_system(start=False, **settings)
     instance.start()
-    wait_until(lambda: port_open(instance.port), 10, "smtpd port")
+    wait_until(lambda: port_listening(instance.port), 10, "smtpd port")
     return instance
-
-
-def port_open(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-class Session:
-    """A raw SMTP session: reads whole (multi-line) replies."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.file = self.sock.makefile("rb")
-        self.banner = self.reply()
-
-    def reply(self):
-        lines = []
-        while True:
-            line = self.file.readline().decode("latin-1")
-            if not line:
-                break
-            lines.append(line.rstrip("\r\n"))
-            if len(line) < 4 or line[3] != "-":
-                break
-        return "\n".join(lines)
-
-    def cmd(self, text):
-        self.sock.sendall(text.encode() + b"\r\n")
-        return self.reply()
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
 
 
 def rcpt_replies(port, *locals_, helo="client.example",
                  sender="a@example.org"):
     """One transaction; the RCPT reply for each local part."""
-    s = Session(port)
+    s = SmtpSession(port)
     try:
         assert s.banner.startswith("220"), s.banner
         assert s.cmd("EHLO " + helo).startswith("250")
@@ -194,7 +156,7 @@ def rcpt_replies(port, *locals_, helo="client.example",
 def test_request_attributes_and_reuse(policy, instance):
     inst = start(instance, "check_policy_service inet:127.0.0.1:%d"
                  % policy.port)
-    s = Session(inst.port)
+    s = SmtpSession(inst.port)
     try:
         assert s.cmd("EHLO client.example").startswith("250")
         assert s.cmd("MAIL FROM:<a@example.org>").startswith("250")
@@ -245,7 +207,7 @@ def test_instance_exact_per_transaction(policy, instance):
                  % policy.port,
                  smtpd_data_restrictions="check_policy_service "
                  "inet:127.0.0.1:%d" % policy.port)
-    s = Session(inst.port)
+    s = SmtpSession(inst.port)
     try:
         assert s.cmd("EHLO client.example").startswith("250")
         assert s.cmd("MAIL FROM:<a@example.org>").startswith("250")
@@ -275,7 +237,7 @@ def test_etrn_domain(policy, instance):
     inst = start(instance, "permit_mynetworks",
                  smtpd_etrn_restrictions="check_policy_service "
                  "inet:127.0.0.1:%d" % policy.port)
-    s = Session(inst.port)
+    s = SmtpSession(inst.port)
     try:
         assert s.cmd("EHLO client.example").startswith("250")
         s.cmd("ETRN example.net")
@@ -325,7 +287,7 @@ def test_policy_context_and_data_state(policy, instance):
                  smtpd_policy_service_policy_context="submission",
                  smtpd_data_restrictions="check_policy_service "
                  "inet:127.0.0.1:%d" % policy.port)
-    s = Session(inst.port)
+    s = SmtpSession(inst.port)
     try:
         s.cmd("EHLO client.example")
         s.cmd("MAIL FROM:<a@example.org>")
@@ -393,7 +355,7 @@ def test_inline_settings_timeout(policy, instance):
 def test_server_closed_kept_connection(policy, instance):
     inst = start(instance, "check_policy_service inet:127.0.0.1:%d"
                  % policy.port)
-    s = Session(inst.port)
+    s = SmtpSession(inst.port)
     try:
         s.cmd("EHLO client.example")
         s.cmd("MAIL FROM:<a@example.org>")
@@ -414,7 +376,7 @@ def test_server_closed_kept_connection(policy, instance):
 def test_max_idle(policy, instance):
     inst = start(instance, "check_policy_service { inet:127.0.0.1:%d, "
                  "max_idle=1s }" % policy.port)
-    s = Session(inst.port)
+    s = SmtpSession(inst.port)
     try:
         s.cmd("EHLO client.example")
         s.cmd("MAIL FROM:<a@example.org>")
@@ -462,7 +424,7 @@ def postgrey(instance):
          "--pidfile=" + os.path.join(dbdir, "postgrey.pid")],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_until(lambda: port_open(port) or proc.poll() is not None, 20,
+        wait_until(lambda: port_listening(port) or proc.poll() is not None, 20,
                    "postgrey listening")
         if proc.poll() is not None:
             pytest.fail("postgrey exited: %s" % proc.stderr.read())
