@@ -12,6 +12,8 @@ SHELL = /bin/sh
 LIB_DIRS = src/util src/global src/master
 # smtpd (issue 7): the resolver library (dns helper)
 LIB_DIRS += src/dns
+# TLS and SASL (issue 9)
+LIB_DIRS += src/tls src/xsasl
 PROG_DIRS = src/postconf src/postmap src/postalias src/postfix src/postlogd src/postlog src/trivial-rewrite src/postcat src/cleanup src/postdrop src/sendmail src/pickup
 # Delivery (issue 6): one line per part (uncomment when the directory builds)
 PROG_DIRS += src/qmgr

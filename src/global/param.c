@@ -42,6 +42,8 @@ const PARAM_GROUP param_groups[] = {
     {PARAM_GROUP_ANVIL, "anvil", params_anvil},
     {PARAM_GROUP_SMTP, "smtp", params_smtp},
     {PARAM_GROUP_SMTP, "smtp_addr", params_smtp_addr},
+    {PARAM_GROUP_TLS, "tls", params_tls},
+    {PARAM_GROUP_SASL, "sasl", params_sasl},
     {0, 0, 0},
 };
 

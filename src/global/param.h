@@ -103,6 +103,8 @@ typedef struct PARAM_DEF {
 #define PARAM_GROUP_SMTPD_CHECK	(1 << 14)	/* params_smtpd_check.c: restrictions */
 #define PARAM_GROUP_ANVIL	(1 << 15)	/* params_anvil.c: anvil, rate limits, policy */
 #define PARAM_GROUP_SMTP	(1 << 16)	/* params_smtp.c, params_smtp_addr.c: smtp/lmtp client */
+#define PARAM_GROUP_TLS	(1 << 17)	/* params_tls.c: smtpd, smtp/lmtp TLS */
+#define PARAM_GROUP_SASL	(1 << 18)	/* params_sasl.c: smtpd, smtp/lmtp SASL */
 #define PARAM_GROUP_ALL		(~0)
 
 typedef struct PARAM_GROUP {
@@ -129,6 +131,8 @@ extern const PARAM_DEF params_smtpd_dns[];	/* also PARAM_GROUP_SMTPD_CHECK */
 extern const PARAM_DEF params_anvil[];
 extern const PARAM_DEF params_smtp[];
 extern const PARAM_DEF params_smtp_addr[];	/* also PARAM_GROUP_SMTP */
+extern const PARAM_DEF params_tls[];
+extern const PARAM_DEF params_sasl[];
 
 /* The definition of a parameter, or NULL for an unknown name. */
 extern const PARAM_DEF *param_find(const char *name);

@@ -64,6 +64,9 @@ struct IOSTREAM {
 	int     min_rate;		/* bytes/s that extend the deadline */
 	STRBUF *mem_out;		/* borrowed, memcreate streams */
 	STRBUF *fmt;			/* printf scratch */
+	IOSTREAM_READ_FN tr_read;	/* transport, NULL: system calls */
+	IOSTREAM_WRITE_FN tr_write;
+	void   *tr_ctx;
 };
 
 /* ios_now - monotonic time in nanoseconds */
@@ -343,6 +346,7 @@ ios_write_all(IOSTREAM *st, const unsigned char *p, size_t n)
 {
 	ssize_t w;
 	int     force = 0;
+	int     want = POLLOUT;		/* a transport's wait */
 
 	if (st->flags & IOS_FAILED)
 		return -1;
@@ -358,9 +362,16 @@ ios_write_all(IOSTREAM *st, const unsigned char *p, size_t n)
 		return 0;
 	}
 	while (n > 0) {
-		if (ios_wait(st, POLLOUT, st->write_ms, force) < 0)
-			return -1;
-		w = ios_sys_write(st, p, n, st->write_ms > 0 || st->deadline != 0);
+		if (st->tr_write != NULL) {
+			if (force && ios_wait(st, (short) want, st->write_ms, 1) < 0)
+				return -1;
+			w = st->tr_write(st->tr_ctx, p, n, &want);
+		} else {
+			if (ios_wait(st, POLLOUT, st->write_ms, force) < 0)
+				return -1;
+			w = ios_sys_write(st, p, n,
+					  st->write_ms > 0 || st->deadline != 0);
+		}
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -402,6 +413,7 @@ ios_sys_read(IOSTREAM *st, void *dst, size_t size)
 {
 	ssize_t n;
 	int     force = 0;
+	int     want = POLLIN;		/* a transport's wait */
 
 	if (st->flags & IOS_FAILED)
 		return -1;
@@ -418,9 +430,15 @@ ios_sys_read(IOSTREAM *st, void *dst, size_t size)
 	if (st->wlen > 0 && ios_flush_buf(st) < 0)
 		return -1;
 	for (;;) {
-		if (ios_wait(st, POLLIN, st->read_ms, force) < 0)
-			return -1;
-		n = read(st->fd, dst, size);
+		if (st->tr_read != NULL) {
+			if (force && ios_wait(st, (short) want, st->read_ms, 1) < 0)
+				return -1;
+			n = st->tr_read(st->tr_ctx, dst, size, &want);
+		} else {
+			if (ios_wait(st, POLLIN, st->read_ms, force) < 0)
+				return -1;
+			n = read(st->fd, dst, size);
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -824,4 +842,40 @@ iostream_clearerr(IOSTREAM *st)
 {
 	st->flags &= ~(IOS_FLAG_EOF | IOS_FAILED);
 	st->err = 0;
+}
+
+/* iostream_set_transport - replace or restore the system calls */
+
+void
+iostream_set_transport(IOSTREAM *st, IOSTREAM_READ_FN rd,
+		       IOSTREAM_WRITE_FN wr, void *ctx)
+{
+	if (st->flags & IOS_FLAG_MEM)
+		log_panic("iostream_set_transport: memory stream");
+	st->tr_read = rd;
+	st->tr_write = wr;
+	st->tr_ctx = ctx;
+}
+
+/* iostream_wait - wait for the descriptor, within timeout and deadline */
+
+int
+iostream_wait(IOSTREAM *st, int events, int timeout_ms)
+{
+	if (st->flags & IOS_FAILED)
+		return -1;
+	if (st->flags & IOS_FLAG_MEM)
+		return 0;
+	return ios_wait(st, (short) events, timeout_ms, 1);
+}
+
+/* iostream_purge_input - drop unread input */
+
+size_t
+iostream_purge_input(IOSTREAM *st)
+{
+	size_t  n = st->rlen - st->rpos;
+
+	st->rpos = st->rlen = 0;
+	return n;
 }

@@ -155,4 +155,41 @@ extern int iostream_errno(IOSTREAM *st);
 /* Forget end of file, errors and timeouts (e.g. to retry a read). */
 extern void iostream_clearerr(IOSTREAM *st);
 
+/*
+ * Transports. A transport (TLS) replaces the read and write system
+ * calls of a descriptor stream; buffering, timeouts and deadlines stay
+ * the stream's. Each function moves at most len bytes and returns the
+ * count, 0 for end of file (read only), or -1 with errno set. EAGAIN
+ * means "not now": the function sets *want to what the descriptor must
+ * become ready for (POLLIN or POLLOUT) and the stream waits for it
+ * within its timeouts, then calls again. The stream calls a transport
+ * before it waits, so data the transport holds decoded is never
+ * stranded; the descriptor should therefore be non-blocking.
+ * iostream_set_transport(st, NULL, NULL, NULL) goes back to plain
+ * system calls. Pending output is not flushed by the switch: flush
+ * first.
+ */
+typedef ssize_t (*IOSTREAM_READ_FN) (void *ctx, void *buf, size_t len,
+				     int *want);
+typedef ssize_t (*IOSTREAM_WRITE_FN) (void *ctx, const void *buf,
+				      size_t len, int *want);
+
+extern void iostream_set_transport(IOSTREAM *st, IOSTREAM_READ_FN rd,
+				   IOSTREAM_WRITE_FN wr, void *ctx);
+
+/*
+ * Wait until the descriptor is ready for events (POLLIN, POLLOUT), at
+ * most timeout_ms (0: no per-call limit) and within the deadline.
+ * Returns 0, or -1 when the stream failed (timeout: iostream_timeout()).
+ * For a transport's own waits, such as a TLS handshake.
+ */
+extern int iostream_wait(IOSTREAM *st, int events, int timeout_ms);
+
+/*
+ * Drop buffered input that has not been read, and return how many
+ * bytes that was. STARTTLS uses it so that plaintext a client pipelined
+ * after the command never reaches the encrypted session.
+ */
+extern size_t iostream_purge_input(IOSTREAM *st);
+
 #endif

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -825,6 +826,117 @@ test_partial_writes(void **state)
 	xfree(big);
 }
 
+/*
+ * A toy transport: bytes travel XOR 0x55, and every other call says
+ * EAGAIN first (asking for POLLIN or POLLOUT), as a TLS layer does.
+ */
+typedef struct XOR_IO {
+	int	fd;
+	int	calls;
+	int	eagains;
+} XOR_IO;
+
+static ssize_t
+xor_read(void *ctx, void *buf, size_t len, int *want)
+{
+	XOR_IO *x = ctx;
+	unsigned char *p = buf;
+	ssize_t n, i;
+
+	if (x->calls++ % 2 == 0) {
+		x->eagains++;
+		*want = POLLIN;
+		errno = EAGAIN;
+		return -1;
+	}
+	if ((n = read(x->fd, buf, len)) > 0)
+		for (i = 0; i < n; i++)
+			p[i] ^= 0x55;
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		*want = POLLIN;
+	return n;
+}
+
+static ssize_t
+xor_write(void *ctx, const void *buf, size_t len, int *want)
+{
+	XOR_IO *x = ctx;
+	unsigned char tmp[256];
+	size_t  i;
+
+	if (x->calls++ % 2 == 0) {
+		x->eagains++;
+		*want = POLLOUT;
+		errno = EAGAIN;
+		return -1;
+	}
+	if (len > sizeof(tmp))
+		len = sizeof(tmp);
+	for (i = 0; i < len; i++)
+		tmp[i] = ((const unsigned char *) buf)[i] ^ 0x55;
+	return write(x->fd, tmp, len);
+}
+
+/*
+ * test_transport - lines written through a transport arrive encoded,
+ * encoded input is read back decoded, EAGAIN waits in the right
+ * direction, a silent peer times out, and purged input is gone.
+ */
+static void
+test_transport(void **state)
+{
+	IOSTREAM *st;
+	XOR_IO  x = {0, 0, 0};
+	STRBUF *line = strbuf_create(0);
+	char    raw[64];
+	ssize_t n, i;
+	int     sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	st = iostream_fdopen(sv[0], O_RDWR);
+	iostream_set_timeout_ms(st, 300, 300);
+
+	/* Plaintext before the switch is purged. */
+	assert_int_equal(write(sv[1], "plain\r\n", 7), 7);
+	assert_int_equal(iostream_getc(st), 'p');
+	assert_int_equal(iostream_purge_input(st), 6);
+	assert_int_equal(iostream_read_pending(st), 0);
+
+	x.fd = sv[0];
+	iostream_set_transport(st, xor_read, xor_write, &x);
+	assert_int_equal(iostream_puts(st, "hello\r\n"), 0);
+	assert_int_equal(iostream_flush(st), 0);
+	n = read(sv[1], raw, sizeof(raw));
+	assert_int_equal(n, 7);
+	for (i = 0; i < n; i++)
+		raw[i] ^= 0x55;
+	assert_memory_equal(raw, "hello\r\n", 7);
+
+	for (i = 0; i < 7; i++)
+		raw[i] = "world\r\n"[i] ^ 0x55;
+	assert_int_equal(write(sv[1], raw, 7), 7);
+	assert_int_equal(iostream_get_line(st, line, 0, IOS_LINE_STRIP_CR),
+			 IOS_LINE_COMPLETE);
+	assert_string_equal(strbuf_str(line), "world");
+	assert_true(x.eagains >= 2);
+
+	/* Nothing more arrives: the read times out within its limit. */
+	assert_int_equal(iostream_getc(st), IOS_EOF);
+	assert_true(iostream_timeout(st));
+
+	/* Back to system calls (errors stay sticky until cleared). */
+	iostream_clearerr(st);
+	iostream_set_transport(st, NULL, NULL, NULL);
+	assert_int_equal(write(sv[1], "ok\n", 3), 3);
+	assert_int_equal(iostream_get_line(st, line, 0, 0), IOS_LINE_COMPLETE);
+	assert_string_equal(strbuf_str(line), "ok");
+	assert_int_equal(iostream_wait(st, POLLOUT, 100), 0);
+	assert_int_equal(iostream_close(st), 0);
+	close(sv[1]);
+	strbuf_free(&line);
+}
+
 int
 main(void)
 {
@@ -850,6 +962,7 @@ main(void)
 		cmocka_unit_test(test_flush_before_read),
 		cmocka_unit_test(test_eintr),
 		cmocka_unit_test(test_partial_writes),
+		cmocka_unit_test(test_transport),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
