@@ -27,6 +27,8 @@ struct IOSTREAM;
 struct STRBUF;
 struct ARGV;
 struct CLEANUP_CLNT;
+struct TLS_SESS;
+struct XSASL_SERVER;
 
 /* Status of a client name lookup (name_status, reverse_name_status). */
 #define SMTPD_PEER_CODE_OK	2	/* name known (and verified) */
@@ -74,10 +76,15 @@ typedef struct SMTPD_STATE {
 	int	unauth_pipelining;	/* client talked before we answered
 					 * where that is not allowed (set by
 					 * the engine, read by checks) */
-	char   *sasl_method;		/* AUTH (issue 9); NULL: none */
-	char   *sasl_username;
+	char   *sasl_method;		/* after AUTH succeeded (smtpd_sasl.c):
+					 * "PLAIN"; NULL: not authenticated */
+	char   *sasl_username;		/* the authenticated user */
 	char   *sasl_sender;		/* MAIL FROM ... AUTH=<...> */
-	int	tls_active;		/* STARTTLS done (issue 9) */
+	struct XSASL_SERVER *sasl_server; /* AUTH context (smtpd_sasl.c),
+					 * NULL when AUTH is not offered */
+	struct TLS_SESS *tls_context;	/* TLS session after STARTTLS or on
+					 * an smtps port (smtpd_tls.c), NULL:
+					 * plaintext; read-only elsewhere */
 	unsigned long xact_id;		/* the current mail transaction: a
 					 * number unique in the process, new
 					 * at session start and whenever the
