@@ -367,7 +367,7 @@ main(int argc, char **argv)
 	static SERVICE_SPEC spec = {
 		.name = "smtp",
 		.model = SERVICE_SINGLE,
-		.param_groups = PARAM_GROUP_SMTP,
+		.param_groups = PARAM_GROUP_SMTP | PARAM_GROUP_TLS | PARAM_GROUP_SASL,
 		.pre_jail = smtp_pre_jail,
 		.post_jail = smtp_post_jail,
 		.serve = smtp_serve,

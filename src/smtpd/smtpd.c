@@ -1469,7 +1469,8 @@ main(int argc, char **argv)
 		.name = "smtpd",
 		.model = SERVICE_SINGLE,
 		.param_groups = PARAM_GROUP_SMTPD | PARAM_GROUP_SMTPD_CHECK
-		    | PARAM_GROUP_ANVIL | PARAM_GROUP_REWRITE,
+		    | PARAM_GROUP_ANVIL | PARAM_GROUP_REWRITE | PARAM_GROUP_TLS
+		    | PARAM_GROUP_SASL,
 		.pre_jail = smtpd_pre_jail,
 		.post_jail = smtpd_post_jail,
 		.loop = smtpd_loop,
