@@ -27,4 +27,57 @@ struct STRBUF;
 extern int xsasl_security_parse(const char *options, int *flags,
 				struct STRBUF *why);
 
+#include "xsasl.h"
+
+/*
+ * Back-end tables. A back-end's implementation and session objects start
+ * with these structures; the dispatch functions in xsasl_server.c and
+ * xsasl_client.c call through them.
+ */
+struct XSASL_SERVER_IMPL {
+	XSASL_SERVER *(*create) (XSASL_SERVER_IMPL *, const XSASL_SERVER_CREATE *,
+				 struct STRBUF *);
+	void	(*done) (XSASL_SERVER_IMPL *);
+};
+
+struct XSASL_SERVER {
+	void	(*free) (XSASL_SERVER *);
+	const char *(*get_mechanism_list) (XSASL_SERVER *);
+	int	(*first) (XSASL_SERVER *, const char *, const char *,
+			  struct STRBUF *);
+	int	(*next) (XSASL_SERVER *, const char *, struct STRBUF *);
+	const char *(*get_username) (XSASL_SERVER *);
+};
+
+struct XSASL_CLIENT_IMPL {
+	XSASL_CLIENT *(*create) (XSASL_CLIENT_IMPL *, const XSASL_CLIENT_CREATE *,
+				 struct STRBUF *);
+	void	(*done) (XSASL_CLIENT_IMPL *);
+};
+
+struct XSASL_CLIENT {
+	void	(*free) (XSASL_CLIENT *);
+	int	(*first) (XSASL_CLIENT *, const char *, struct STRBUF *,
+			  struct STRBUF *, struct STRBUF *);
+	int	(*next) (XSASL_CLIENT *, const char *, struct STRBUF *,
+			 struct STRBUF *);
+};
+
+/* Longest decoded response or challenge a back-end accepts. */
+#define XSASL_MAX_DECODED	(64 * 1024)
+
+#ifdef USE_SASL_AUTH
+#ifdef USE_CYRUS_SASL
+extern XSASL_SERVER_IMPL *xsasl_cyrus_server_init(const char *, const char *,
+						  struct STRBUF *);
+extern XSASL_CLIENT_IMPL *xsasl_cyrus_client_init(const char *, const char *,
+						  struct STRBUF *);
+/* Shared by the Cyrus server and client: global callbacks, once. */
+extern const void *xsasl_cyrus_callbacks(void);
+extern const char *xsasl_cyrus_strerror(int status);
+#endif
+extern XSASL_SERVER_IMPL *xsasl_dovecot_server_init(const char *, const char *,
+						    struct STRBUF *);
+#endif
+
 #endif
