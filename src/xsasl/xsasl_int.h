@@ -72,10 +72,19 @@ extern XSASL_SERVER_IMPL *xsasl_cyrus_server_init(const char *, const char *,
 						  struct STRBUF *);
 extern XSASL_CLIENT_IMPL *xsasl_cyrus_client_init(const char *, const char *,
 						  struct STRBUF *);
+/*
+ * libsasl2 stores every callback as int (*)(void); going through
+ * void (*)(void) tells the compiler the cast is meant.
+ */
+#define XSASL_CYRUS_PROC(fn)	((int (*)(void)) (void (*)(void)) (fn))
 /* Shared by the Cyrus server and client: global callbacks, once. */
 extern const void *xsasl_cyrus_callbacks(void);
 extern const char *xsasl_cyrus_strerror(int status);
+/* XSASL_SEC_* to libsasl2 SASL_SEC_* bits. */
+extern unsigned xsasl_cyrus_sec_flags(int xsasl_flags);
 #endif
+/* Seconds for each connect, read and write (tests shorten it). */
+extern int xsasl_dovecot_timeout;
 extern XSASL_SERVER_IMPL *xsasl_dovecot_server_init(const char *, const char *,
 						    struct STRBUF *);
 #endif
