@@ -25,6 +25,7 @@ test_levels(void **state)
 	};
 	size_t  i;
 
+	(void) state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		assert_int_equal(tls_level_lookup(rows[i].name), rows[i].level);
 	assert_string_equal(tls_level_name(TLS_LEV_SECURE), "secure");
