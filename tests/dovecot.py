@@ -183,3 +183,81 @@ service lmtp {
     def read(path):
         with open(path, "rb") as f:
             return f.read()
+
+
+class DovecotAuth:
+    """A private Dovecot that runs only its auth service, for smtpd's
+    smtpd_sasl_type = dovecot: the client listener is self.socket (an
+    absolute path, mode 0666, so that smtpd running as postfix reaches
+    it), users and {PLAIN} passwords from a passwd-file, mechanisms
+    PLAIN and LOGIN, plaintext allowed without TLS. Needs root.
+
+        from dovecot import DovecotAuth
+        with DovecotAuth(users={"alice": "secret"}) as da:
+            ... smtpd_sasl_path = da.socket ...
+
+    socket= puts the listener elsewhere (an instance's
+    queue/private/auth, for smtpd_sasl_path = private/auth); its
+    directory must exist.
+    """
+
+    def __init__(self, users, socket=None):
+        self.users = dict(users)
+        self.base = tempfile.mkdtemp(prefix="dcauth-")
+        os.chmod(self.base, 0o755)
+        self.socket = socket or os.path.join(self.base, "auth-client")
+        self.conf = os.path.join(self.base, "dovecot.conf")
+        self.log_file = os.path.join(self.base, "dovecot.log")
+        self.run_dir = os.path.join(self.base, "run")
+        self.proc = None
+        passwd = os.path.join(self.base, "users")
+        with open(passwd, "w") as f:
+            for user, password in self.users.items():
+                f.write("%s:{PLAIN}%s\n" % (user, password))
+        os.chmod(passwd, 0o644)
+        with open(self.conf, "w") as f:
+            f.write(self.config_text(passwd))
+
+    def config_text(self, passwd):
+        return """\
+# written by tests/dovecot.py (DovecotAuth)
+protocols =
+base_dir = %(run)s
+state_dir = %(base)s/state
+log_path = %(log)s
+info_log_path = %(log)s
+debug_log_path = %(log)s
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {
+  driver = passwd-file
+  args = %(passwd)s
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=/nonexistent allow_all_users=yes
+}
+service auth {
+  unix_listener %(socket)s {
+    mode = 0666
+  }
+}
+""" % dict(run=self.run_dir, base=self.base, log=self.log_file,
+           passwd=passwd, socket=self.socket)
+
+    def start(self, timeout=20):
+        return Dovecot.start(self, timeout)
+
+    def stop(self):
+        Dovecot.stop(self)
+
+    def log(self):
+        return Dovecot.log(self)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False

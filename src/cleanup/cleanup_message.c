@@ -79,6 +79,46 @@ cleanup_out_text(CLEANUP_STATE *state, const char *text)
 }
 
 /*
+ * cleanup_append_safe - append len bytes of text (from smtpd's
+ * attributes: certificate names, a user name) that must not break the
+ * header line
+ */
+
+static void
+cleanup_append_safe(STRBUF *hdr, const char *text, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len && text[i]; i++)
+		strbuf_append_char(hdr, (unsigned char) text[i] < 0x20
+				   || text[i] == 0x7f ? '?' : text[i]);
+}
+
+/*
+ * cleanup_append_folded - the TLS summary, with a line break ("\n\t ")
+ * before its key-exchange and client-signature parts
+ */
+
+static void
+cleanup_append_folded(STRBUF *hdr, const char *text)
+{
+	static const char *const folds[] = {
+		" key-exchange ", " client-signature ", 0,
+	};
+	const char *const *fp;
+	const char *brk;
+
+	for (fp = folds; *fp; fp++) {
+		if ((brk = strstr(text, *fp)) == NULL)
+			continue;
+		cleanup_append_safe(hdr, text, (size_t) (brk - text));
+		strbuf_append_str(hdr, "\n\t");
+		text = brk;
+	}
+	cleanup_append_safe(hdr, text, strlen(text));
+}
+
+/*
  * cleanup_message_start - the content begins: our Received: header
  *
  * The shape tells who handed the message over: smtpd passes the client
@@ -95,6 +135,9 @@ cleanup_message_start(CLEANUP_STATE *state)
 	const char *name = NULL;
 	const char *helo = NULL;
 	const char *proto = NULL;
+	const char *tls_summary = NULL;
+	const char *tls_ccert = NULL;
+	const char *auth = NULL;
 	size_t	i;
 
 	state->phase = CLEANUP_IN_HEADERS;
@@ -111,18 +154,45 @@ cleanup_message_start(CLEANUP_STATE *state)
 			helo = a + 10;
 		else if (strncmp(a, "protocol_name=", 14) == 0)
 			proto = a + 14;
+		else if (strncmp(a, "tls_summary=", 12) == 0)
+			tls_summary = a + 12;
+		else if (strncmp(a, "tls_ccert=", 10) == 0)
+			tls_ccert = a + 10;
+		else if (strncmp(a, "received_auth=", 14) == 0)
+			auth = a + 14;
 	}
 	if (addr != NULL) {
 		if (name == NULL || *name == 0)
 			name = "unknown";
 		/* An IPv6 address is written as an RFC 5321 literal. */
-		strbuf_printf(hdr, "Received: from %s (%s [%s%s])\n"
-			      "\tby %s (%s) with %s id %s",
+		strbuf_printf(hdr, "Received: from %s (%s [%s%s])\n",
 			      helo && *helo ? helo : name, name,
-			      strchr(addr, ':') ? "IPv6:" : "", addr,
-			      var_myhostname, var_mail_name,
-			      proto && *proto ? proto : "SMTP",
-			      strbuf_str(state->queue_id));
+			      strchr(addr, ':') ? "IPv6:" : "", addr);
+
+		/*
+		 * smtpd_tls_received_header, smtpd_sasl_authenticated_header:
+		 * Postfix folds the TLS summary before "key-exchange" and
+		 * before "client-signature".
+		 */
+		if (tls_summary && *tls_summary) {
+			strbuf_append_str(hdr, "\t(using ");
+			cleanup_append_folded(hdr, tls_summary);
+			strbuf_append_str(hdr, ")\n");
+		}
+		if (tls_ccert && *tls_ccert) {
+			strbuf_append_str(hdr, "\t(");
+			cleanup_append_safe(hdr, tls_ccert, strlen(tls_ccert));
+			strbuf_append_str(hdr, ")\n");
+		}
+		if (auth && *auth) {
+			strbuf_append_str(hdr, "\t(Authenticated sender: ");
+			cleanup_append_safe(hdr, auth, strlen(auth));
+			strbuf_append_str(hdr, ")\n");
+		}
+		strbuf_append_printf(hdr, "\tby %s (%s) with %s id %s",
+				     var_myhostname, var_mail_name,
+				     proto && *proto ? proto : "SMTP",
+				     strbuf_str(state->queue_id));
 		if (state->rcpt_count == 1) {
 			strbuf_append_str(hdr, "\n\tfor <");
 			addr_quote(hdr, state->rcpts[0].address, 0);

@@ -38,6 +38,7 @@ int	var_lmtp_tls_session_cache_timeout;
 char   *var_lmtp_tls_verify_cert_match;
 int	var_lmtp_tls_wrappermode;
 int	var_lmtp_use_tls;
+int	var_plaintext_reject_code;
 char   *var_relay_clientcerts;
 int	var_smtp_enforce_tls;
 int	var_smtp_starttls_timeout;
@@ -135,6 +136,7 @@ const PARAM_DEF params_tls[] = {
     PARAM_STR("lmtp_tls_verify_cert_match", "hostname", &var_lmtp_tls_verify_cert_match, 0, 0),
     PARAM_BOOL("lmtp_tls_wrappermode", 0, &var_lmtp_tls_wrappermode),
     PARAM_BOOL("lmtp_use_tls", 0, &var_lmtp_use_tls),
+    PARAM_INT("plaintext_reject_code", 450, &var_plaintext_reject_code, 400, 599),
     PARAM_STR("relay_clientcerts", "", &var_relay_clientcerts, 0, 0),
     PARAM_BOOL("smtp_enforce_tls", 0, &var_smtp_enforce_tls),
     PARAM_TIME("smtp_starttls_timeout", "300s", &var_smtp_starttls_timeout, 1, 0),

@@ -36,6 +36,7 @@ extern int var_lmtp_tls_session_cache_timeout;
 extern char *var_lmtp_tls_verify_cert_match;
 extern int var_lmtp_tls_wrappermode;
 extern int var_lmtp_use_tls;
+extern int var_plaintext_reject_code;
 extern char *var_relay_clientcerts;
 extern int var_smtp_enforce_tls;
 extern int var_smtp_starttls_timeout;

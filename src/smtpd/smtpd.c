@@ -11,8 +11,7 @@
  * what is allowed; the engine only decides what is well-formed.
  *
  * HELO/EHLO do not need to come first unless smtpd_helo_required;
- * STARTTLS and AUTH (issue 9) will be announced in helo_cmd_common()
- * and added to smtpd_cmds[].
+ * STARTTLS and smtps are smtpd_tls.c, AUTH is smtpd_sasl.c.
  *
  * Security: runs as $mail_owner (master.cf may chroot it). Everything
  * the client sends is untrusted: every buffer has a limit
@@ -49,6 +48,7 @@
 #include "param.h"		/* global */
 #include "params_global.h"
 #include "params_smtpd.h"
+#include "params_sasl.h"
 #include "map.h"
 #include "map_match.h"
 #include "rec.h"
@@ -62,6 +62,8 @@
 #include "smtpd_anvil.h"
 #include "smtpd_policy.h"
 #include "smtpd_peer.h"
+#include "smtpd_sasl.h"
+#include "smtpd_tls.h"
 #include "smtpd_int.h"
 
 static const struct {
@@ -490,6 +492,7 @@ static int
 helo_cmd_common(SMTPD_STATE *state, char *args, int ehlo)
 {
 	const char *err;
+	const char *mechs;
 	char   *name = str_trim(args);
 	ARGV   *words;
 	size_t	i;
@@ -535,6 +538,14 @@ helo_cmd_common(SMTPD_STATE *state, char *args, int ehlo)
 	if (EHLO_ON(EHLO_ETRN))
 		argv_add(words, "ETRN");
 	/* Issue 9: STARTTLS (EHLO_STARTTLS) and AUTH (EHLO_AUTH) go here. */
+	if (EHLO_ON(EHLO_STARTTLS) && smtpd_tls_offer(state))
+		argv_add(words, "STARTTLS");
+	if (EHLO_ON(EHLO_AUTH)
+	    && (mechs = smtpd_sasl_ehlo_mechanisms(state)) != NULL) {
+		argv_add_printf(words, "AUTH %s", mechs);
+		if (var_broken_sasl_auth_clients)
+			argv_add_printf(words, "AUTH=%s", mechs);
+	}
 	if (EHLO_ON(EHLO_ENHANCED))
 		argv_add(words, "ENHANCEDSTATUSCODES");
 	if (EHLO_ON(EHLO_8BITMIME))
@@ -663,8 +674,12 @@ mail_cmd(SMTPD_STATE *state, char *args)
 				smtpd_reply(state, "501 5.5.4 Bad AUTH parameter syntax");
 				goto done;
 			}
-			/* Honoured only for an authenticated client (issue 9). */
-			if (state->sasl_username) {
+			/*
+			 * Honoured only for an authenticated client; "<>"
+			 * (the identity is unknown) sets nothing.
+			 */
+			if (state->sasl_username
+			    && strcmp(strbuf_str(why), "<>") != 0) {
 				xfree(state->sasl_sender);
 				state->sasl_sender = xstrdup(strbuf_str(why));
 			}
@@ -994,6 +1009,8 @@ static const struct smtpd_cmd {
 } smtpd_cmds[] = {
 	{"HELO", helo_cmd, SMTPD_CF_LAST},
 	{"EHLO", ehlo_cmd, SMTPD_CF_LAST},
+	{"STARTTLS", smtpd_tls_starttls_cmd, SMTPD_CF_LAST},
+	{"AUTH", smtpd_sasl_auth_cmd, 0},
 	{"MAIL", mail_cmd, 0},
 	{"RCPT", rcpt_cmd, 0},
 	{"DATA", smtpd_data_cmd, SMTPD_CF_LAST},
@@ -1007,6 +1024,8 @@ static const struct smtpd_cmd {
 };
 
 #define SMTPD_UNKNOWN_INDEX	(SMTPD_NCMDS - 1)
+_Static_assert(sizeof(smtpd_cmds) / sizeof(smtpd_cmds[0]) - 1
+	       <= SMTPD_UNKNOWN_INDEX, "SMTPD_NCMDS is too small for smtpd_cmds");
 
 /* smtpd_input_pending - did the client send more than it may? */
 
@@ -1182,6 +1201,12 @@ smtpd_commands(SMTPD_STATE *state)
 				    state->namaddr);
 			continue;
 		}
+		if (cmd->name != NULL && smtpd_tls_needed(state, cmd->name)) {
+			state->error_count++;
+			smtpd_reply(state, "530 5.7.0 Must issue a STARTTLS "
+				    "command first");
+			continue;
+		}
 		if (cmd->name == NULL) {
 			state->where = "UNKNOWN";
 			smtpd_sess.total[SMTPD_UNKNOWN_INDEX]++;
@@ -1302,8 +1327,11 @@ smtpd_serve(IOSTREAM *client, const SERVICE *svc)
 	smtpd_sess.ehlo_discard = smtpd_ehlo_discard(&state);
 	smtpd_sess.bare_lf_mode = smtpd_bare_lf_mode(&state);
 	smtpd_check_session_start(&state);
+	smtpd_sasl_connect(&state);
 
-	if ((err = smtpd_anvil_connect(&state)) != NULL) {
+	if (smtpd_tls_wrapper(&state) < 0) {
+		/* smtps without a TLS session: nothing more (logged). */
+	} else if ((err = smtpd_anvil_connect(&state)) != NULL) {
 		smtpd_reply_text(&state, err);
 	} else {
 		anvil_done = 1;
@@ -1325,6 +1353,10 @@ smtpd_serve(IOSTREAM *client, const SERVICE *svc)
 		smtpd_anvil_disconnect(&state);
 	smtpd_mail_reset(&state);	/* before the checks forget the session */
 	smtpd_check_session_end(&state);
+	smtpd_sasl_disconnect(&state);
+	smtpd_tls_session_end(&state, iostream_error(client)
+			      || iostream_timeout(client)
+			      || iostream_eof(client));
 	smtpd_state_free(&state);
 }
 
@@ -1341,8 +1373,11 @@ smtpd_pre_jail(const SERVICE *svc)
 
 	smtpd_drop_init(svc);
 	smtpd_check_init();
-	if (!SMTPD_STAND_ALONE())
+	smtpd_tls_init();
+	if (!SMTPD_STAND_ALONE()) {
 		smtpd_anvil_init();
+		smtpd_sasl_init();
+	}
 
 	/* smtpd_forbidden_commands: words and type:table entries. */
 	forbidden_names = argv_create();

@@ -161,14 +161,16 @@ static const CHECK_NAME check_names[] = {
 	{"reject_rhsbl_reverse_client", 1}, {"reject_rhsbl_helo", 1},
 	{"reject_rhsbl_sender", 1}, {"reject_rhsbl_recipient", 1},
 	{"permit_dnswl_client", 1}, {"permit_rhswl_client", 1},
-	/* Known to Postfix, not supported here (TLS, SASL: issue 9). */
-	{"permit_tls_clientcerts", 0}, {"permit_tls_all_clientcerts", 0},
-	{"check_ccert_access", 1}, {"check_sasl_access", 1},
-	{"reject_plaintext_session", 0},
+	/* SASL (issue 9). */
+	{"check_sasl_access", 1},
 	{"reject_sender_login_mismatch", 0},
 	{"reject_authenticated_sender_login_mismatch", 0},
 	{"reject_known_sender_login_mismatch", 0},
 	{"reject_unauthenticated_sender_login_mismatch", 0},
+	/* TLS (issue 9, smtpd_check_access.c). */
+	{"permit_tls_clientcerts", 0}, {"permit_tls_all_clientcerts", 0},
+	{"check_ccert_access", 1},
+	{"reject_plaintext_session", 0},
 	{0, 0},
 };
 
@@ -266,10 +268,7 @@ check_parse(const char *param, const char *value)
 				(void) smtpd_check_table_find(list->argv[i]);
 				strbuf_free(&spec);
 			}
-		} else if (strncmp(name, "permit_tls", 10) == 0
-			   || strstr(name, "login_mismatch") != NULL
-			   || strcmp(name, "reject_plaintext_session") == 0
-			   || strncmp(name, "reject_unverified_", 18) == 0) {
+		} else if (strncmp(name, "reject_unverified_", 18) == 0) {
 			log_warn("%s: restriction %s is not supported by this "
 				 "mail system; it is ignored", param, name);
 		}
@@ -399,6 +398,7 @@ smtpd_check_init(void)
 					   "smtpd_log_access_permit_actions",
 					  var_smtpd_log_access_permit_actions);
 	smtpd_check_addr_init();
+	smtpd_check_tls_init();
 }
 
 /* check_ctx - the session's context, made on first use */
@@ -780,6 +780,31 @@ check_one(SMTPD_STATE *state, const char *name, const char *arg,
 	}
 	if (strcmp(name, "permit_sasl_authenticated") == 0)
 		return state->sasl_username ? SMTPD_CHECK_OK : SMTPD_CHECK_DUNNO;
+	if (strcmp(name, "check_sasl_access") == 0)
+		return state->sasl_username && *state->sasl_username ?
+		    smtpd_check_mail_access(state, arg, state->sasl_username,
+					    name, SMTPD_NAME_SASL_USER) :
+		    SMTPD_CHECK_DUNNO;
+	if (strcmp(name, "reject_sender_login_mismatch") == 0)
+		return smtpd_check_login_mismatch(state, sender,
+				       SMTPD_LOGIN_AUTH | SMTPD_LOGIN_UNAUTH);
+	if (strcmp(name, "reject_authenticated_sender_login_mismatch") == 0)
+		return smtpd_check_login_mismatch(state, sender,
+						  SMTPD_LOGIN_AUTH);
+	if (strcmp(name, "reject_known_sender_login_mismatch") == 0)
+		return smtpd_check_login_mismatch(state, sender,
+			 SMTPD_LOGIN_AUTH | SMTPD_LOGIN_UNAUTH | SMTPD_LOGIN_KNOWN);
+	if (strcmp(name, "reject_unauthenticated_sender_login_mismatch") == 0)
+		return smtpd_check_login_mismatch(state, sender,
+						  SMTPD_LOGIN_UNAUTH);
+	if (strcmp(name, "permit_tls_clientcerts") == 0)
+		return smtpd_check_tls_clientcerts(state, name, 0);
+	if (strcmp(name, "permit_tls_all_clientcerts") == 0)
+		return smtpd_check_tls_clientcerts(state, name, 1);
+	if (strcmp(name, "check_ccert_access") == 0)
+		return smtpd_check_ccert_access(state, arg, name);
+	if (strcmp(name, "reject_plaintext_session") == 0)
+		return smtpd_check_plaintext(state);
 	if (strcmp(name, "permit_auth_destination") == 0)
 		return rcpt ? smtpd_check_auth_dest(state, rcpt) :
 		    SMTPD_CHECK_DUNNO;
@@ -963,7 +988,7 @@ check_one(SMTPD_STATE *state, const char *name, const char *arg,
 				 "address verification service", name);
 		return SMTPD_CHECK_DUNNO;
 	}
-	if (check_name_find(name) != NULL)	/* TLS/SASL: not supported */
+	if (check_name_find(name) != NULL)	/* known, nothing to do */
 		return SMTPD_CHECK_DUNNO;
 	if ((class_list = check_class_find(name)) != NULL)
 		return check_list(state, class_list, stage);
@@ -1206,6 +1231,20 @@ smtpd_check_client(SMTPD_STATE *state)
 	check_begin(ctx);
 	ret = check_client_stage(state);
 	return check_finish(state, ret);
+}
+
+/* smtpd_check_helo_reset - forget the HELO name and its results */
+
+void
+smtpd_check_helo_reset(SMTPD_STATE *state)
+{
+	CHECK_CTX *ctx = check_ctx(state);
+
+	xfree(ctx->helo);
+	ctx->helo = NULL;
+	ctx->helo_done = 0;
+	if (ctx->helo_dip)
+		strbuf_free(&ctx->helo_dip);
 }
 
 /* smtpd_check_helo - HELO restrictions */

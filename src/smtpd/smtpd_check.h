@@ -57,6 +57,9 @@ extern const char *smtpd_check_client(SMTPD_STATE *state);
  */
 extern const char *smtpd_check_helo(SMTPD_STATE *state, const char *helo);
 
+/* Forget the HELO/EHLO name and its results (STARTTLS resets the session). */
+extern void smtpd_check_helo_reset(SMTPD_STATE *state);
+
 /*
  * MAIL FROM: smtpd_sender_restrictions for sender (internal form,
  * "" for <>), and the sender-side table checks

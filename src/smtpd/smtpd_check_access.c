@@ -25,6 +25,8 @@
 #include "map.h"
 #include "map_search.h"
 #include "params_smtpd_check.h"
+#include "params_tls.h"
+#include "tls.h"
 #include "smtpd.h"
 #include "smtpd_check_int.h"
 #include "smtpd_check_eng.h"
@@ -394,3 +396,139 @@ smtpd_check_namadr_access(SMTPD_STATE *state, const char *table, const char *nam
 	return SMTPD_CHECK_DUNNO;
 }
 
+/*
+ * TLS restrictions. They read the session that smtpd_tls.c made (the
+ * certificate's fingerprints are per smtpd_tls_fingerprint_digest);
+ * without TLS there is no session and they have nothing to say, except
+ * reject_plaintext_session, whose whole point is that.
+ */
+
+/* smtpd_check_tls_init - open the relay_clientcerts tables as root */
+
+void
+smtpd_check_tls_init(void)
+{
+	ARGV   *specs = argv_split(var_relay_clientcerts, CHECK_DELIMS);
+	size_t	i;
+
+	for (i = 0; i < specs->argc; i++)
+		(void) smtpd_check_table_find(specs->argv[i]);
+	argv_free(&specs);
+}
+
+/*
+ * smtpd_check_tls_clientcerts - permit_tls_all_clientcerts (all): any
+ * trusted client certificate; permit_tls_clientcerts: a certificate
+ * (trusted by a CA or not: the fingerprint is the proof, as in Postfix)
+ * whose fingerprint or public key fingerprint is in relay_clientcerts
+ */
+
+int
+smtpd_check_tls_clientcerts(SMTPD_STATE *state, const char *name, int all)
+{
+	const TLS_SESS *sess = state->tls_context;
+	ARGV   *specs;
+	STRBUF *value;
+	const char *prints[2];
+	MAP    *map;
+	size_t	i;
+	int	k;
+	int	status;
+	int	ret = SMTPD_CHECK_DUNNO;
+
+	if (sess == NULL)
+		return SMTPD_CHECK_DUNNO;
+	if ((sess->peer_status & TLS_CERT_PRESENT) == 0) {
+		if (!var_smtpd_tls_ask_ccert && !var_smtpd_tls_req_ccert)
+			log_warn("%s is requested, but \"smtpd_tls_ask_ccert "
+				 "= no\"", name);
+		return SMTPD_CHECK_DUNNO;
+	}
+	if (all)
+		return (sess->peer_status & TLS_CERT_TRUSTED) ?
+		    SMTPD_CHECK_OK : SMTPD_CHECK_DUNNO;
+	prints[0] = sess->peer_cert_fprint;
+	prints[1] = sess->peer_pkey_fprint;
+	specs = argv_split(var_relay_clientcerts, CHECK_DELIMS);
+	value = strbuf_create(100);
+	for (k = 0; k < 2 && ret == SMTPD_CHECK_DUNNO; k++) {
+		if (prints[k] == NULL || *prints[k] == 0)
+			continue;
+		for (i = 0; i < specs->argc; i++) {
+			if ((map = check_table_get(state, specs->argv[i], &ret))
+			    == NULL)
+				break;
+			status = map_lookup(map, prints[k], value);
+			if (status == MAP_FOUND) {
+				ret = SMTPD_CHECK_OK;
+				break;
+			}
+			if (status == MAP_RETRY) {
+				log_warn("relay_clientcerts: lookup error for "
+					 "fingerprint '%s', pkey fingerprint %s",
+					 prints[0] ? prints[0] : "",
+					 prints[1] ? prints[1] : "");
+				ret = smtpd_check_dict_retry(state,
+							     state->namaddr);
+				break;
+			}
+		}
+	}
+	strbuf_free(&value);
+	argv_free(&specs);
+	return ret;
+}
+
+/*
+ * smtpd_check_ccert_access - check_ccert_access type:table: the client
+ * certificate fingerprint, then its public key fingerprint, as
+ * access(5) keys; the reply names the certificate's CN
+ */
+
+int
+smtpd_check_ccert_access(SMTPD_STATE *state, const char *table,
+			 const char *def_acl)
+{
+	const TLS_SESS *sess = state->tls_context;
+	const char *prints[2];
+	const char *cn;
+	STRBUF *value;
+	MAP    *map;
+	int	ret = SMTPD_CHECK_DUNNO;
+	int	found = 0;
+	int	status;
+	int	k;
+
+	if (sess == NULL || (sess->peer_status & TLS_CERT_PRESENT) == 0)
+		return SMTPD_CHECK_DUNNO;
+	if ((map = check_table_get(state, table, &ret)) == NULL)
+		return ret;
+	cn = sess->peer_CN ? sess->peer_CN : "";
+	prints[0] = sess->peer_cert_fprint;
+	prints[1] = sess->peer_pkey_fprint;
+	value = strbuf_create(100);
+	for (k = 0; k < 2 && ret == SMTPD_CHECK_DUNNO && !found; k++) {
+		if (prints[k] == NULL || *prints[k] == 0)
+			continue;
+		status = map_lookup(map, prints[k], value);
+		ret = check_access_result(state, map, table, status, value,
+					  def_acl, cn, SMTPD_NAME_CCERT,
+					  &found);
+	}
+	strbuf_free(&value);
+	return ret;
+}
+
+/*
+ * smtpd_check_plaintext - reject_plaintext_session: "450 4.7.1 Session
+ * encryption is required" (plaintext_reject_code) without TLS
+ */
+
+int
+smtpd_check_plaintext(SMTPD_STATE *state)
+{
+	if (state->tls_context != NULL)
+		return SMTPD_CHECK_DUNNO;
+	return smtpd_check_reject(state, var_plaintext_reject_code, "4.7.1",
+				  "Session encryption is required");
+}

@@ -52,6 +52,8 @@ static CHECK_MAPS virt_alias_maps;
 static CHECK_MAPS virt_mailbox_maps;
 static CHECK_MAPS relay_rcpt_maps;
 static CHECK_MAPS canon_maps;
+static CHECK_MAPS login_maps;		/* smtpd_sender_login_maps */
+static STRBUF *check_maps_value;	/* the last value found */
 
 static ADDR_MATCH_LIST *mx_backup_list;
 
@@ -107,6 +109,8 @@ check_maps_find(const CHECK_MAPS *cm, const char *key)
 		if (cm->maps[i] == NULL)
 			continue;
 		ret = map_lookup(cm->maps[i], key, value);
+		if (ret == MAP_FOUND && check_maps_value)
+			strbuf_set(check_maps_value, strbuf_str(value));
 		if (ret == MAP_RETRY)
 			log_warn("%s lookup error for \"%s\": %s", cm->name, key,
 				 map_error(cm->maps[i]));
@@ -198,6 +202,8 @@ smtpd_check_addr_init(void)
 	check_maps_open(&virt_mailbox_maps, "virtual_mailbox_maps");
 	check_maps_open(&relay_rcpt_maps, "relay_recipient_maps");
 	check_maps_open(&canon_maps, "canonical_maps");
+	check_maps_open(&login_maps, "smtpd_sender_login_maps");
+	check_maps_value = strbuf_create(100);
 }
 
 /* smtpd_check_domain_of - the domain of an address, or NULL */
@@ -535,3 +541,53 @@ smtpd_check_non_fqdn(SMTPD_STATE *state, const char *addr, const char *reply_cla
 				  "address", addr, reply_class);
 }
 
+
+/*
+ * smtpd_check_login_mismatch - smtpd_sender_login_maps against the SASL
+ * login: an authenticated client must be listed as an owner of the
+ * sender address (or, with SMTPD_LOGIN_KNOWN, of addresses that have
+ * owners only); an unauthenticated one must not use an address that
+ * has an owner. Keys as check_maps_addr() on the resolved address.
+ */
+
+int
+smtpd_check_login_mismatch(SMTPD_STATE *state, const char *sender, int flags)
+{
+	RESOLVE_REPLY reply;
+	int	ret = SMTPD_CHECK_DUNNO;
+	int	status;
+	int	owned = 0;
+	char   *owners, *cp, *name;
+
+	if (sender == NULL || *sender == 0 || login_maps.count == 0)
+		return SMTPD_CHECK_DUNNO;
+	if (state->sasl_username ? (flags & SMTPD_LOGIN_AUTH) == 0
+	    : (flags & SMTPD_LOGIN_UNAUTH) == 0)
+		return SMTPD_CHECK_DUNNO;
+	if (check_resolve(state, sender, &reply, &ret) < 0)
+		return ret;
+	status = check_maps_addr(&login_maps, strbuf_str(reply.recipient),
+				 (reply.flags & RESOLVE_CLASS_FLAG_LOCAL) != 0);
+	resolve_reply_free(&reply);
+	if (status == MAP_RETRY)
+		return smtpd_check_dict_retry(state, sender);
+	if (state->sasl_username == NULL)
+		return status == MAP_FOUND ?
+		    smtpd_check_reject(state, 553, "5.7.1", "<%s>: Sender "
+				       "address rejected: not logged in",
+				       sender) : SMTPD_CHECK_DUNNO;
+	if (status == MAP_NOTFOUND) {
+		if (flags & SMTPD_LOGIN_KNOWN)
+			return SMTPD_CHECK_DUNNO;
+	} else {
+		cp = owners = xstrdup(strbuf_str(check_maps_value));
+		while (!owned && (name = token_next(&cp, ", \t\r\n")) != NULL)
+			owned = strcasecmp(name, state->sasl_username) == 0;
+		xfree(owners);
+	}
+	if (owned)
+		return SMTPD_CHECK_DUNNO;
+	return smtpd_check_reject(state, 553, "5.7.1", "<%s>: Sender address "
+				  "rejected: not owned by user %s", sender,
+				  state->sasl_username);
+}

@@ -57,6 +57,16 @@ extern int smtpd_check_namadr_access(SMTPD_STATE *state, const char *table,
 				     const char *def_acl,
 				     const char *reply_class);
 
+/* TLS: relay_clientcerts, permit_tls_clientcerts (all = 0) and
+ * permit_tls_all_clientcerts (all = 1), check_ccert_access,
+ * reject_plaintext_session. SMTPD_CHECK_* results. */
+extern void smtpd_check_tls_init(void);
+extern int smtpd_check_tls_clientcerts(SMTPD_STATE *state, const char *name,
+				       int all);
+extern int smtpd_check_ccert_access(SMTPD_STATE *state, const char *table,
+				    const char *def_acl);
+extern int smtpd_check_plaintext(SMTPD_STATE *state);
+
 /* smtpd_check_addr.c */
 extern void smtpd_check_addr_init(void);
 extern struct ADDR_MATCH_LIST *smtpd_check_list_create(const char *param,
@@ -72,5 +82,16 @@ extern int smtpd_check_rcpt_maps(SMTPD_STATE *state, const char *addr,
 				 const char *reply_class);
 extern int smtpd_check_non_fqdn(SMTPD_STATE *state, const char *addr,
 				const char *reply_class);
+
+/*
+ * The sender login mismatch restrictions (smtpd_sender_login_maps):
+ * which clients the check covers, and whether an address without an
+ * owner is fine for an authenticated client.
+ */
+#define SMTPD_LOGIN_AUTH	(1 << 0)	/* authenticated clients */
+#define SMTPD_LOGIN_UNAUTH	(1 << 1)	/* unauthenticated clients */
+#define SMTPD_LOGIN_KNOWN	(1 << 2)	/* only owned addresses */
+extern int smtpd_check_login_mismatch(SMTPD_STATE *state, const char *sender,
+				      int flags);
 
 #endif

@@ -34,6 +34,8 @@
 #define SMTPD_NAME_ETRN		"Etrn command"
 #define SMTPD_NAME_DATA		"Data command"
 #define SMTPD_NAME_EOD		"End-of-data"
+#define SMTPD_NAME_CCERT	"Client certificate"
+#define SMTPD_NAME_SASL_USER	"SASL login name"
 
 /*
  * Makes the reply "CODE DSN TEXT" (TEXT from fmt), honouring

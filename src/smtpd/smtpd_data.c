@@ -35,11 +35,13 @@
 #include "iostream.h"
 #include "params_global.h"	/* global */
 #include "params_smtpd.h"
+#include "params_sasl.h"
 #include "rec.h"
 #include "cleanup_clnt.h"
 #include "smtpd.h"		/* smtpd */
 #include "smtpd_check.h"
 #include "smtpd_int.h"
+#include "smtpd_tls.h"
 
 /* smtpd_data_attrs - the client attributes of a network submission */
 
@@ -53,9 +55,19 @@ smtpd_data_attrs(SMTPD_STATE *state, IOSTREAM *out)
 	rec_printf(out, REC_TYPE_ATTR, "client_port=%s", state->port);
 	if (state->helo_name)
 		rec_printf(out, REC_TYPE_ATTR, "helo_name=%s", state->helo_name);
-	rec_printf(out, REC_TYPE_ATTR, "protocol_name=%s", state->protocol);
+	/* Postfix's Received: "with ESMTPS", "ESMTPA", "ESMTPSA". */
+	rec_printf(out, REC_TYPE_ATTR, "protocol_name=%s%s%s", state->protocol,
+		   state->tls_context ? "S" : "",
+		   state->sasl_username ? "A" : "");
+	smtpd_tls_data_attrs(state, out);
+	if (state->sasl_method)
+		rec_printf(out, REC_TYPE_ATTR, "sasl_method=%s",
+			   state->sasl_method);
 	if (state->sasl_username)
 		rec_printf(out, REC_TYPE_ATTR, "sasl_username=%s",
+			   state->sasl_username);
+	if (state->sasl_username && var_smtpd_sasl_authenticated_header)
+		rec_printf(out, REC_TYPE_ATTR, "received_auth=%s",
 			   state->sasl_username);
 	if (state->encoding)
 		rec_printf(out, REC_TYPE_ATTR, "encoding=%s", state->encoding);
@@ -87,7 +99,14 @@ smtpd_data_open(SMTPD_STATE *state)
 	}
 	strbuf_free(&why);
 	state->queue_id = xstrdup(cleanup_clnt_queue_id(state->cleanup));
-	log_info("%s: client=%s", state->queue_id, state->namaddr);
+	if (state->sasl_method && !SMTPD_STAND_ALONE())
+		log_info("%s: client=%s, sasl_method=%s, sasl_username=%s%s%s",
+			 state->queue_id, state->namaddr, state->sasl_method,
+			 state->sasl_username,
+			 state->sasl_sender ? ", sasl_sender=" : "",
+			 state->sasl_sender ? state->sasl_sender : "");
+	else
+		log_info("%s: client=%s", state->queue_id, state->namaddr);
 	out = cleanup_clnt_stream(state->cleanup);
 	gettimeofday(&tv, NULL);
 	rec_printf(out, REC_TYPE_TIME, "%ld %ld", (long) tv.tv_sec,

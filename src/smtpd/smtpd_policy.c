@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "argv.h"		/* util */
+#include "hex.h"
 #include "inet_addr.h"
 #include "iostream.h"
 #include "log.h"
@@ -55,6 +56,7 @@
 #include "params_global.h"
 #include "smtpd.h"
 #include "smtpd_policy.h"
+#include "tls.h"
 
 /* Longest reply line we read from a policy server. */
 #define POLICY_LINE_LIMIT	4096
@@ -403,6 +405,39 @@ policy_add(STRBUF *req, const char *name, const char *value)
 	strbuf_append_char(req, '\n');
 }
 
+/*
+ * policy_tls_attrs - the TLS attributes (SMTPD_POLICY_README): names
+ * only of a trusted certificate, xtext encoded as in Postfix;
+ * fingerprints of any certificate; empty (key size 0) in plaintext
+ */
+
+static void
+policy_tls_attrs(STRBUF *req, const TLS_SESS *sess)
+{
+	STRBUF *buf = strbuf_create(100);
+	int	trusted = sess && (sess->peer_status & TLS_CERT_TRUSTED);
+	char	num[40];
+
+	if (trusted && sess->peer_CN && *sess->peer_CN)
+		(void) xtext_quote(buf, sess->peer_CN, strlen(sess->peer_CN),
+				   NULL, XTEXT_FLAG_NONE);
+	policy_add(req, "ccert_subject", strbuf_str(buf));
+	strbuf_reset(buf);
+	if (trusted && sess->issuer_CN && *sess->issuer_CN)
+		(void) xtext_quote(buf, sess->issuer_CN,
+				   strlen(sess->issuer_CN), NULL,
+				   XTEXT_FLAG_NONE);
+	policy_add(req, "ccert_issuer", strbuf_str(buf));
+	strbuf_free(&buf);
+	policy_add(req, "ccert_fingerprint", sess ? sess->peer_cert_fprint : "");
+	policy_add(req, "ccert_pubkey_fingerprint", sess ?
+		   sess->peer_pkey_fprint : "");
+	policy_add(req, "encryption_protocol", sess ? sess->protocol : "");
+	policy_add(req, "encryption_cipher", sess ? sess->cipher_name : "");
+	(void) snprintf(num, sizeof(num), "%d", sess ? sess->cipher_usebits : 0);
+	policy_add(req, "encryption_keysize", num);
+}
+
 /* policy_request_text - the whole request, ending in an empty line */
 
 static void
@@ -440,13 +475,7 @@ policy_request_text(STRBUF *req, const SMTPD_STATE *state,
 	(void) snprintf(num, sizeof(num), "%ld",
 			state->act_size > 0 ? state->act_size : state->msg_size);
 	policy_add(req, "size", num);
-	policy_add(req, "ccert_subject", "");
-	policy_add(req, "ccert_issuer", "");
-	policy_add(req, "ccert_fingerprint", "");
-	policy_add(req, "ccert_pubkey_fingerprint", "");
-	policy_add(req, "encryption_protocol", "");
-	policy_add(req, "encryption_cipher", "");
-	policy_add(req, "encryption_keysize", "0");
+	policy_tls_attrs(req, state->tls_context);
 	policy_add(req, "etrn_domain", strcmp(where, SMTPD_CMD_ETRN) == 0
 		   ? state->etrn_domain : "");
 	policy_add(req, "stress", "");
