@@ -45,6 +45,18 @@ Control (constructor keywords, all optional):
   hang             a stage name at which the sink never answers (it
                    reads and discards input until the client gives up).
   size_limit       the SIZE announced and enforced (552 beyond).
+  starttls         (certfile, keyfile): offer STARTTLS (RFC 3207) and do
+                   the server side of the handshake; session.tls is then
+                   the protocol version ("TLSv1.3"), session.tls_cipher
+                   the cipher name, session.tls_resumed whether the
+                   client resumed a session.
+  implicit_tls     (certfile, keyfile): TLS from the first byte (SMTPS,
+                   smtp_tls_wrappermode), recorded the same way.
+  auth             {"user": "password"}: offer "AUTH PLAIN LOGIN"
+                   (auth_mechs to change the list) and accept exactly
+                   these; session.auth_user and session.auth_mech record
+                   a success, session.auth_failures counts refusals
+                   ("535 5.7.8 Error: authentication failed: ...").
 
 Bounds: at most max_connections connections at a time (more are closed
 at once), max_sessions sessions recorded, lines of at most 4096
@@ -53,8 +65,10 @@ answered 552), an idle timeout per connection; every loop ends when
 the sink is stopped.
 """
 
+import base64
 import os
 import socket
+import ssl
 import threading
 import time
 
@@ -96,6 +110,12 @@ class Session:
         self.commands = []                  # (line, pipelined) in order
         self.transactions = []
         self.closed = False
+        self.tls = None                     # "TLSv1.3" once encrypted
+        self.tls_cipher = None
+        self.tls_resumed = False
+        self.auth_user = None               # after a successful AUTH
+        self.auth_mech = None
+        self.auth_failures = 0
         self.lock = threading.Lock()
 
     @property
@@ -207,6 +227,80 @@ class _Conn:
             self.fill()
             del self.buf[:]
 
+    def start_tls(self, context):
+        """Server side of a handshake; raise _Closed on failure."""
+        self.buf.clear()        # CVE-2011-0411: drop pipelined plaintext
+        self.sock.settimeout(10)
+        try:
+            self.sock = context.wrap_socket(self.sock, server_side=True)
+        except (OSError, ssl.SSLError):
+            raise _Closed()
+        self.sock.settimeout(0.2)
+        sess = self.session
+        with sess.lock:
+            sess.tls = self.sock.version()
+            cipher = self.sock.cipher()
+            sess.tls_cipher = cipher[0] if cipher else None
+            sess.tls_resumed = bool(self.sock.session_reused)
+
+    def auth(self, arg):
+        """AUTH PLAIN or LOGIN against sink.auth."""
+        sink = self.sink
+        sess = self.session
+        words = arg.split()
+        if not words:
+            self.send("501 5.5.4 Syntax: AUTH mechanism")
+            return
+        mech = words[0].upper()
+        if mech not in sink.auth_mechs:
+            self.send("535 5.7.8 Error: authentication failed: "
+                      "Invalid authentication mechanism")
+            return
+
+        def ask(challenge):
+            self.send("334 " + challenge)
+            line = self.readline()
+            if line is None:
+                return None
+            return line.decode("ascii", "replace").strip()
+
+        try:
+            if mech == "PLAIN":
+                answer = words[1] if len(words) > 1 else ask("")
+                if answer is None or answer == "*":
+                    self.send("501 5.7.0 Authentication aborted")
+                    return
+                parts = base64.b64decode(answer, validate=True).split(b"\0")
+                if len(parts) != 3:
+                    raise ValueError("bad PLAIN response")
+                user, password = parts[1], parts[2]
+            else:
+                first = (words[1] if len(words) > 1
+                         else ask(base64.b64encode(b"Username:").decode()))
+                if first is None or first == "*":
+                    self.send("501 5.7.0 Authentication aborted")
+                    return
+                user = base64.b64decode(first, validate=True)
+                second = ask(base64.b64encode(b"Password:").decode())
+                if second is None or second == "*":
+                    self.send("501 5.7.0 Authentication aborted")
+                    return
+                password = base64.b64decode(second, validate=True)
+        except (ValueError, IndexError):
+            self.send("501 5.5.2 Cannot decode response")
+            return
+        user = user.decode("utf-8", "replace")
+        password = password.decode("utf-8", "replace")
+        if sink.auth.get(user) == password:
+            with sess.lock:
+                sess.auth_user, sess.auth_mech = user, mech
+            self.send("235 2.7.0 Authentication successful")
+        else:
+            with sess.lock:
+                sess.auth_failures += 1
+            self.send("535 5.7.8 Error: authentication failed: "
+                      "authentication failure")
+
     def stage(self, name, default):
         """Reply for a stage (after disconnect/hang handling)."""
         if self.sink.disconnect == name:
@@ -220,6 +314,8 @@ class _Conn:
     def run(self):
         sink = self.sink
         sess = self.session
+        if sink.implicit_tls_context is not None:
+            self.start_tls(sink.implicit_tls_context)
         greeting = self.stage("greeting", "220 %s %s" % (
             sink.hostname, "LMTP" if sink.lmtp else "ESMTP"))
         self.send(greeting)
@@ -262,6 +358,10 @@ class _Conn:
                             lines.append("SIZE %d" % sink.size_limit)
                         else:
                             lines.append(feat)
+                    if sink.starttls_context is not None and not sess.tls:
+                        lines.append("STARTTLS")
+                    if sink.auth and sess.auth_user is None:
+                        lines.append("AUTH " + " ".join(sink.auth_mechs))
                     default = "\n".join("250 " + l for l in lines)
                     self.send(self.stage(verb.lower() if verb == "LHLO"
                                          else "ehlo", default))
@@ -315,6 +415,21 @@ class _Conn:
                     continue
                 self.read_data(tx)
                 tx = None
+            elif verb == "STARTTLS" and sink.starttls_context is not None:
+                if sess.tls:
+                    self.send("554 5.5.1 Error: TLS already active")
+                    continue
+                self.send("220 2.0.0 Ready to start TLS")
+                self.start_tls(sink.starttls_context)
+                sess.hello_cmd = None
+                tx = None
+            elif verb == "AUTH" and sink.auth:
+                if sess.hello_cmd is None:
+                    self.send("503 5.5.1 Error: send HELO/EHLO first")
+                elif sess.auth_user is not None:
+                    self.send("503 5.5.1 Error: already authenticated")
+                else:
+                    self.auth(arg)
             elif verb == "RSET":
                 tx = None
                 self.send(self.stage("rset", "250 2.0.0 Ok"))
@@ -399,7 +514,9 @@ class SMTPSink:
                  eod_replies=None, disconnect=None, hang=None,
                  size_limit=10240000, max_message=20 * 1024 * 1024,
                  max_connections=64, max_sessions=10000, max_rcpts=1000,
-                 max_commands=100000, idle_timeout=60):
+                 max_commands=100000, idle_timeout=60, starttls=None,
+                 implicit_tls=None, auth=None,
+                 auth_mechs=("PLAIN", "LOGIN")):
         for name in (disconnect, hang):
             if name is not None and name not in STAGES:
                 raise ValueError("unknown stage: %r" % name)
@@ -426,6 +543,10 @@ class SMTPSink:
         self.max_rcpts = max_rcpts
         self.max_commands = max_commands
         self.idle_timeout = idle_timeout
+        self.starttls_context = self._tls_context(starttls)
+        self.implicit_tls_context = self._tls_context(implicit_tls)
+        self.auth = dict(auth or {})
+        self.auth_mechs = [m.upper() for m in auth_mechs]
         self.sessions = []
         self.messages = []
         self.connections = 0
@@ -437,6 +558,14 @@ class SMTPSink:
         self.threads = []
         self.active = 0
         self.queued = 0
+
+    @staticmethod
+    def _tls_context(pair):
+        if pair is None:
+            return None
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(pair[0], pair[1])
+        return context
 
     @staticmethod
     def _lower(table):

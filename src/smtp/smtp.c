@@ -16,9 +16,14 @@
  * mail transaction, the hop status tells qmgr that the destination
  * is down.
  *
+ * After EHLO, STARTTLS per the next hop's TLS policy and AUTH with
+ * smtp_sasl_password_maps (smtp_tls.c, smtp_sasl.c).
+ *
  * Security: runs unprivileged (master.cf "unprivileged" column -);
  * everything from the network is treated as untrusted text with
- * bounded buffers (smtp_proto.c).
+ * bounded buffers (smtp_proto.c). The TLS context (with an optional
+ * client key) and the TLS policy and SASL password tables are opened
+ * in pre_jail, as root.
  */
 
 #include "sysdeps.h"
@@ -38,10 +43,15 @@
 #include "param.h"
 #include "params_global.h"
 #include "params_smtp.h"
+#include "params_tls.h"
+#include "params_sasl.h"
 #include "service.h"		/* master */
+#include "tls.h"			/* tls */
 #include "smtp.h"
 
 SMTP_CONF smtp_conf;
+
+static int smtp_lmtp_mode;		/* from the program name */
 
 /* smtp_conf_init - the settings of this mode */
 
@@ -75,6 +85,51 @@ smtp_conf_init(int lmtp)
 		c->cache_time_limit = var_lmtp_connection_cache_time_limit;
 		c->reuse_count_limit = var_lmtp_connection_reuse_count_limit;
 		c->reuse_time_limit = var_lmtp_connection_reuse_time_limit;
+		c->tls_security_level = var_lmtp_tls_security_level;
+		c->use_tls = var_lmtp_use_tls;
+		c->enforce_tls = var_lmtp_enforce_tls;
+		c->tls_enforce_peername = var_lmtp_tls_enforce_peername;
+		c->tls_policy_maps = var_lmtp_tls_policy_maps;
+		c->tls_wrappermode = var_lmtp_tls_wrappermode;
+		c->tls_note_starttls_offer = var_lmtp_tls_note_starttls_offer;
+		c->starttls_timeout = var_lmtp_starttls_timeout;
+		c->tls_loglevel = var_lmtp_tls_loglevel;
+		c->tls_CAfile = var_lmtp_tls_CAfile;
+		c->tls_CApath = var_lmtp_tls_CApath;
+		c->tls_cert_file = var_lmtp_tls_cert_file;
+		c->tls_key_file = var_lmtp_tls_key_file;
+		c->tls_chain_files = var_lmtp_tls_chain_files;
+		c->tls_scert_verifydepth = var_lmtp_tls_scert_verifydepth;
+		c->tls_fingerprint_digest = var_lmtp_tls_fingerprint_digest;
+		c->tls_session_cache_database =
+			var_lmtp_tls_session_cache_database;
+		c->tls_session_cache_timeout =
+			var_lmtp_tls_session_cache_timeout;
+		c->tls_protocols = var_lmtp_tls_protocols;
+		c->tls_ciphers = var_lmtp_tls_ciphers;
+		c->tls_exclude_ciphers = var_lmtp_tls_exclude_ciphers;
+		c->tls_mandatory_protocols = var_lmtp_tls_mandatory_protocols;
+		c->tls_mandatory_ciphers = var_lmtp_tls_mandatory_ciphers;
+		c->tls_mandatory_exclude_ciphers =
+			var_lmtp_tls_mandatory_exclude_ciphers;
+		c->tls_verify_cert_match = var_lmtp_tls_verify_cert_match;
+		c->tls_secure_cert_match = var_lmtp_tls_secure_cert_match;
+		c->tls_fingerprint_cert_match =
+			var_lmtp_tls_fingerprint_cert_match;
+		c->tls_servername = var_lmtp_tls_servername;
+		c->sasl_auth_enable = var_lmtp_sasl_auth_enable;
+		c->sasl_auth_soft_bounce = var_lmtp_sasl_auth_soft_bounce;
+		c->sasl_mechanism_filter = var_lmtp_sasl_mechanism_filter;
+		c->sasl_password_maps = var_lmtp_sasl_password_maps;
+		c->sasl_path = var_lmtp_sasl_path;
+		c->sasl_type = var_lmtp_sasl_type;
+		c->sasl_security_options = var_lmtp_sasl_security_options;
+		c->sasl_tls_security_options =
+			var_lmtp_sasl_tls_security_options;
+		c->sasl_tls_verified_security_options =
+			var_lmtp_sasl_tls_verified_security_options;
+		c->sender_dependent_authentication =
+			var_lmtp_sender_dependent_authentication;
 	} else {
 		c->helo_name = var_smtp_helo_name;
 		c->bind_address = var_smtp_bind_address;
@@ -99,6 +154,51 @@ smtp_conf_init(int lmtp)
 		c->cache_time_limit = var_smtp_connection_cache_time_limit;
 		c->reuse_count_limit = var_smtp_connection_reuse_count_limit;
 		c->reuse_time_limit = var_smtp_connection_reuse_time_limit;
+		c->tls_security_level = var_smtp_tls_security_level;
+		c->use_tls = var_smtp_use_tls;
+		c->enforce_tls = var_smtp_enforce_tls;
+		c->tls_enforce_peername = var_smtp_tls_enforce_peername;
+		c->tls_policy_maps = var_smtp_tls_policy_maps;
+		c->tls_wrappermode = var_smtp_tls_wrappermode;
+		c->tls_note_starttls_offer = var_smtp_tls_note_starttls_offer;
+		c->starttls_timeout = var_smtp_starttls_timeout;
+		c->tls_loglevel = var_smtp_tls_loglevel;
+		c->tls_CAfile = var_smtp_tls_CAfile;
+		c->tls_CApath = var_smtp_tls_CApath;
+		c->tls_cert_file = var_smtp_tls_cert_file;
+		c->tls_key_file = var_smtp_tls_key_file;
+		c->tls_chain_files = var_smtp_tls_chain_files;
+		c->tls_scert_verifydepth = var_smtp_tls_scert_verifydepth;
+		c->tls_fingerprint_digest = var_smtp_tls_fingerprint_digest;
+		c->tls_session_cache_database =
+			var_smtp_tls_session_cache_database;
+		c->tls_session_cache_timeout =
+			var_smtp_tls_session_cache_timeout;
+		c->tls_protocols = var_smtp_tls_protocols;
+		c->tls_ciphers = var_smtp_tls_ciphers;
+		c->tls_exclude_ciphers = var_smtp_tls_exclude_ciphers;
+		c->tls_mandatory_protocols = var_smtp_tls_mandatory_protocols;
+		c->tls_mandatory_ciphers = var_smtp_tls_mandatory_ciphers;
+		c->tls_mandatory_exclude_ciphers =
+			var_smtp_tls_mandatory_exclude_ciphers;
+		c->tls_verify_cert_match = var_smtp_tls_verify_cert_match;
+		c->tls_secure_cert_match = var_smtp_tls_secure_cert_match;
+		c->tls_fingerprint_cert_match =
+			var_smtp_tls_fingerprint_cert_match;
+		c->tls_servername = var_smtp_tls_servername;
+		c->sasl_auth_enable = var_smtp_sasl_auth_enable;
+		c->sasl_auth_soft_bounce = var_smtp_sasl_auth_soft_bounce;
+		c->sasl_mechanism_filter = var_smtp_sasl_mechanism_filter;
+		c->sasl_password_maps = var_smtp_sasl_password_maps;
+		c->sasl_path = var_smtp_sasl_path;
+		c->sasl_type = var_smtp_sasl_type;
+		c->sasl_security_options = var_smtp_sasl_security_options;
+		c->sasl_tls_security_options =
+			var_smtp_sasl_tls_security_options;
+		c->sasl_tls_verified_security_options =
+			var_smtp_sasl_tls_verified_security_options;
+		c->sender_dependent_authentication =
+			var_smtp_sender_dependent_authentication;
 	}
 }
 
@@ -155,10 +255,21 @@ smtp_try_hop(DELIVER_REQUEST *req, const char *hop, const char *key,
 {
 	SMTP_ADDR *list, *addr;
 	SMTP_SESSION *session;
+	SMTP_TLS_POLICY policy;
 	STRBUF *dsn = strbuf_create(12);
 	STRBUF *why = strbuf_create(100);
-	int	sessions = 0, perm, ret, found = 0;
+	int	sessions = 0, perm, ret, found = 0, plain = 0;
 
+	/* A next hop whose TLS policy is broken gets nothing, not less. */
+	smtp_tls_policy(hop, &policy);
+	if (policy.error) {
+		strbuf_set(last_dsn, policy.dsn);
+		strbuf_set(last_why, policy.why);
+		strbuf_reset(last_relay);
+		*all_perm = 0;
+		smtp_tls_policy_free(&policy);
+		goto done;
+	}
 	ret = smtp_addr_find(hop, smtp_conf.lmtp, &list, dsn, why);
 	if (ret != SMTP_ADDR_OK) {
 		strbuf_set(last_dsn, strbuf_str(dsn));
@@ -175,9 +286,10 @@ smtp_try_hop(DELIVER_REQUEST *req, const char *hop, const char *key,
 		if (strcmp(strbuf_str(dsn), "5.4.6") == 0
 		    || strcmp(strbuf_str(dsn), "5.1.10") == 0)
 			*stop = 1;
+		smtp_tls_policy_free(&policy);
 		goto done;
 	}
-	for (addr = list; addr != NULL; addr = addr->next) {
+	for (addr = list; addr != NULL; addr = plain ? addr : addr->next) {
 		if (smtp_conf.mx_session_limit > 0
 		    && sessions >= smtp_conf.mx_session_limit)
 			break;
@@ -187,9 +299,28 @@ smtp_try_hop(DELIVER_REQUEST *req, const char *hop, const char *key,
 			strbuf_set(last_why, strbuf_str(why));
 			strbuf_reset(last_relay);
 			*all_perm = 0;
+			plain = 0;
 			continue;
 		}
+		session->policy = &policy;
+		session->nexthop = hop;
+		session->sender = req->sender;
+		session->tls_disabled = plain;
+		plain = 0;
 		sessions++;
+
+		/* smtp_tls_wrappermode: TLS from the first byte (SMTPS). */
+		if (smtp_conf.tls_wrappermode && policy.level != TLS_LEV_NONE
+		    && smtp_tls_start(session, dsn, why) < 0) {
+			log_info("%s: %s", req->queue_id, strbuf_str(why));
+			strbuf_set(last_dsn, strbuf_str(dsn));
+			strbuf_set(last_why, strbuf_str(why));
+			strbuf_set(last_relay, session->relay);
+			*all_perm = 0;
+			session->broken = 1;
+			smtp_quit(session);
+			continue;
+		}
 		if (smtp_helo(session, dsn, why, &perm) != SMTP_OK) {
 			log_info("%s: %s", req->queue_id, strbuf_str(why));
 			strbuf_set(last_dsn, strbuf_str(dsn));
@@ -197,12 +328,21 @@ smtp_try_hop(DELIVER_REQUEST *req, const char *hop, const char *key,
 			strbuf_set(last_relay, session->relay);
 			if (!perm)
 				*all_perm = 0;
+
+			/*
+			 * Postfix: a failed handshake at level may is retried
+			 * once, on a new connection to the same server,
+			 * without TLS.
+			 */
+			plain = session->tls_retry_plain;
 			smtp_quit(session);
 			if (perm == SMTP_PERM_GREETING
 			    && !smtp_conf.skip_5xx_greeting) {
 				*stop = 1;
 				break;
 			}
+			if (plain)
+				sessions--;
 			continue;
 		}
 		smtp_conn_time(req);
@@ -223,11 +363,12 @@ smtp_try_hop(DELIVER_REQUEST *req, const char *hop, const char *key,
 			}
 			continue;
 		}
-		smtp_finish(session, ret, smtp_cache_wanted(key));
+		smtp_finish(session, ret, smtp_cache_wanted(req->nexthop));
 		found = 1;
 		break;
 	}
 	smtp_addr_free(list);
+	smtp_tls_policy_free(&policy);
 
 done:
 	strbuf_free(&dsn);
@@ -250,19 +391,33 @@ smtp_deliver(DELIVER_REQUEST *req)
 	ARGV   *hops;
 	DSN	final;
 	char	code[12];
-	const char *key = req->nexthop;
+	STRBUF *key = strbuf_create(100);
+	SMTP_TLS_POLICY policy;
 	int	status = DEL_STAT_OK, all_perm = 1, site = 1, stop = 0;
 	int	ret, perm, i;
 	size_t	h;
 
-	/* An idle connection to the same next hop first. */
-	if ((session = smtp_cache_find(key)) != NULL) {
+	/*
+	 * An idle connection to the same next hop first. Its key holds the
+	 * TLS level it was made for, so that a policy change (a new
+	 * process) or another level never reuses it, and with
+	 * sender-dependent authentication the sender, whose credentials
+	 * it carries.
+	 */
+	smtp_tls_policy(req->nexthop, &policy);
+	strbuf_printf(key, "%s\t%d", req->nexthop, policy.level);
+	smtp_tls_policy_free(&policy);
+	if (smtp_conf.sasl_auth_enable
+	    && smtp_conf.sender_dependent_authentication)
+		strbuf_append_printf(key, "\t%s", req->sender);
+	if ((session = smtp_cache_find(strbuf_str(key))) != NULL) {
 		smtp_conn_time(req);
 		ret = smtp_xfer(session, req, done, &status, dsn, why, &perm);
 		if (ret == SMTP_NEXT)
 			smtp_quit(session);	/* stale: start afresh */
 		else
-			smtp_finish(session, ret, smtp_cache_wanted(key));
+			smtp_finish(session, ret,
+				    smtp_cache_wanted(req->nexthop));
 	}
 
 	/* The next hop, then the fallback relays. */
@@ -271,9 +426,9 @@ smtp_deliver(DELIVER_REQUEST *req)
 	for (h = 0; h < hops->argc && smtp_left(req, done) > 0 && !stop; h++) {
 		if (h > 0 && strcasecmp(hops->argv[h], req->nexthop) == 0)
 			continue;
-		if (smtp_try_hop(req, hops->argv[h], key, done, &status,
-				 last_dsn, last_why, last_relay, &all_perm, &site,
-				 &stop))
+		if (smtp_try_hop(req, hops->argv[h], strbuf_str(key), done,
+				 &status, last_dsn, last_why, last_relay,
+				 &all_perm, &site, &stop))
 			break;
 	}
 	argv_free(&hops);
@@ -299,6 +454,7 @@ smtp_deliver(DELIVER_REQUEST *req)
 			deliver_request_hop(req, code, strbuf_str(last_why));
 	}
 	xfree(done);
+	strbuf_free(&key);
 	strbuf_free(&dsn);
 	strbuf_free(&why);
 	strbuf_free(&last_dsn);
@@ -313,7 +469,10 @@ static void
 smtp_pre_jail(const SERVICE *svc)
 {
 	(void) svc;
+	smtp_conf_init(smtp_lmtp_mode);
 	smtp_addr_init();
+	smtp_tls_init();
+	smtp_sasl_init();
 }
 
 /* smtp_serve - the requests of one qmgr connection */
@@ -349,8 +508,6 @@ smtp_pre_exit(const SERVICE *svc)
 	(void) svc;
 	smtp_cache_close();
 }
-
-static int smtp_lmtp_mode;
 
 /* smtp_post_jail - settings of the mode */
 

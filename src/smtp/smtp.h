@@ -6,7 +6,8 @@
  * SMTP or LMTP over one; smtp_reply.c parses server replies and EHLO
  * keywords (pure functions, unit-tested); smtp_cache.c keeps idle
  * connections of this process for the next request to the same next
- * hop.
+ * hop; smtp_tls.c chooses the TLS policy of a next hop and runs the
+ * handshake; smtp_sasl.c does AUTH.
  */
 
 #ifndef SMTP_H
@@ -48,6 +49,46 @@ typedef struct SMTP_CONF {
 	int	cache_time_limit;
 	int	reuse_count_limit;
 	int	reuse_time_limit;
+	/* TLS (smtp_tls.c) */
+	const char *tls_security_level;
+	int	use_tls;
+	int	enforce_tls;
+	int	tls_enforce_peername;
+	const char *tls_policy_maps;
+	int	tls_wrappermode;
+	int	tls_note_starttls_offer;
+	int	starttls_timeout;
+	int	tls_loglevel;
+	const char *tls_CAfile;
+	const char *tls_CApath;
+	const char *tls_cert_file;
+	const char *tls_key_file;
+	const char *tls_chain_files;
+	int	tls_scert_verifydepth;
+	const char *tls_fingerprint_digest;
+	const char *tls_session_cache_database;
+	int	tls_session_cache_timeout;
+	const char *tls_protocols;
+	const char *tls_ciphers;
+	const char *tls_exclude_ciphers;
+	const char *tls_mandatory_protocols;
+	const char *tls_mandatory_ciphers;
+	const char *tls_mandatory_exclude_ciphers;
+	const char *tls_verify_cert_match;
+	const char *tls_secure_cert_match;
+	const char *tls_fingerprint_cert_match;
+	const char *tls_servername;
+	/* SASL (smtp_sasl.c) */
+	int	sasl_auth_enable;
+	int	sasl_auth_soft_bounce;
+	const char *sasl_mechanism_filter;
+	const char *sasl_password_maps;
+	const char *sasl_path;
+	const char *sasl_type;
+	const char *sasl_security_options;
+	const char *sasl_tls_security_options;
+	const char *sasl_tls_verified_security_options;
+	int	sender_dependent_authentication;
 } SMTP_CONF;
 
 extern SMTP_CONF smtp_conf;
@@ -60,6 +101,8 @@ extern SMTP_CONF smtp_conf;
 #define SMTP_FEATURE_DSN	(1 << 4)
 #define SMTP_FEATURE_SMTPUTF8	(1 << 5)
 #define SMTP_FEATURE_ENHANCED	(1 << 6)	/* ENHANCEDSTATUSCODES */
+#define SMTP_FEATURE_STARTTLS	(1 << 7)
+#define SMTP_FEATURE_AUTH	(1 << 8)	/* AUTH (or AUTH=) mechanisms */
 
 /* A server reply, all lines. */
 #define SMTP_REPLY_TEXT_LIMIT	2000	/* bytes of reply text kept */
@@ -93,8 +136,34 @@ extern int smtp_reply_add_line(SMTP_REPLY *reply, const char *line,
  */
 extern int smtp_reply_features(const SMTP_REPLY *reply, long *size);
 
+/*
+ * The SASL mechanisms of the EHLO reply's AUTH and AUTH= lines, upper
+ * case, separated by one space, without duplicates; replaces out.
+ */
+extern void smtp_reply_auth_mechs(const SMTP_REPLY *reply,
+				  struct STRBUF *out);
+
 /* Appends text to out for use as a parameter value: xtext (RFC 3461). */
 extern void smtp_xtext(struct STRBUF *out, const char *text);
+
+/*
+ * The TLS policy of one next hop (smtp_tls.c): the level and the
+ * per-destination overrides from smtp_tls_policy_maps (NULL: the
+ * main.cf setting for the level).
+ */
+typedef struct SMTP_TLS_POLICY {
+	int	level;			/* TLS_LEV_* (TLS_LEV_NONE without
+					 * TLS support at level may) */
+	char   *protocols;
+	char   *ciphers;
+	char   *exclude;
+	char   *match;			/* match=, as written */
+	char   *servername;
+	int	error;			/* the lookup or policy failed:
+					 * defer with dsn/why below */
+	char   *dsn;
+	char   *why;
+} SMTP_TLS_POLICY;
 
 /* One connection to a server. */
 typedef struct SMTP_SESSION {
@@ -108,6 +177,18 @@ typedef struct SMTP_SESSION {
 	int	use_count;		/* transactions done or under way */
 	time_t	created;		/* connection set up */
 	time_t	idle_since;		/* put in the cache */
+	unsigned port;			/* server port (0: unix:) */
+	char   *addr;			/* printable server address */
+	/* TLS and SASL; set by the caller before smtp_helo(). */
+	const SMTP_TLS_POLICY *policy;	/* borrowed; NULL: no TLS */
+	const char *nexthop;		/* borrowed: next hop as written */
+	const char *sender;		/* borrowed: envelope sender */
+	int	tls_disabled;		/* retry without TLS (level may) */
+	int	tls_retry_plain;	/* out: the handshake failed at may */
+	void   *tls;			/* TLS_SESS *, NULL: plaintext */
+	int	tls_verified;		/* certificate trusted and matched */
+	int	sasl_done;		/* authenticated */
+	int	broken;			/* unusable: close without QUIT */
 } SMTP_SESSION;
 
 /* smtp_connect.c */
@@ -155,6 +236,48 @@ extern int smtp_rset(SMTP_SESSION *session);
 
 /* QUIT (reply read unless skip_quit_response), then free. */
 extern void smtp_quit(SMTP_SESSION *session);
+
+/* smtp_tls.c */
+
+/* pre_jail: the TLS client context and smtp_tls_policy_maps. */
+extern void smtp_tls_init(void);
+
+/* The policy of a next hop (never fails: errors are in policy). */
+extern void smtp_tls_policy(const char *nexthop, SMTP_TLS_POLICY *policy);
+extern void smtp_tls_policy_free(SMTP_TLS_POLICY *policy);
+
+/*
+ * Handshake over the session's connection at the policy's level.
+ * 0, or -1 with dsn and why set (the connection is then unusable).
+ */
+extern int smtp_tls_start(SMTP_SESSION *session, struct STRBUF *dsn,
+			  struct STRBUF *why);
+
+/* End TLS on a session before it is closed (failure: no close_notify). */
+extern void smtp_tls_stop(SMTP_SESSION *session, int failure);
+
+/* smtp_sasl.c */
+
+/* pre_jail: smtp_sasl_password_maps and the SASL client back-end. */
+extern void smtp_sasl_init(void);
+
+/*
+ * AUTH when enabled, a password is known and the server offers it:
+ * SMTP_OK (authenticated, or nothing to do), or SMTP_NEXT with dsn,
+ * why and *perm set. mechs: the server's AUTH mechanisms.
+ */
+extern int smtp_sasl_auth(SMTP_SESSION *session, const char *mechs,
+			  struct STRBUF *dsn, struct STRBUF *why, int *perm);
+
+/*
+ * smtp_proto.c helpers shared with smtp_sasl.c: send one command and
+ * read the reply (0, or -1 with dsn and why set: "lost connection
+ * with H[A] while stage"). The command text is never logged.
+ */
+extern int smtp_chat(SMTP_SESSION *session, int timeout, SMTP_REPLY *reply,
+		     const char *stage, struct STRBUF *dsn,
+		     struct STRBUF *why, const char *fmt, ...)
+	PRINTFLIKE(7, 8);
 
 /* smtp_cache.c */
 extern SMTP_SESSION *smtp_cache_find(const char *key);

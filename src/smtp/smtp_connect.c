@@ -117,9 +117,12 @@ smtp_connect(const SMTP_ADDR *addr, STRBUF *dsn, STRBUF *why)
 	session->host = xstrdup(addr->host);
 	session->relay = strbuf_detach(name);
 	strbuf_free(&name);
+	session->port = addr->port;
 	if (addr->is_unix) {
 		session->namaddr = xstrdup(session->relay);
+		session->addr = xstrdup(addr->host);
 	} else {
+		session->addr = xstrdup(inet_addr_ntop(&addr->addr, &astr));
 		name = strbuf_create(100);
 		strbuf_printf(name, "%s[%s]", addr->host,
 			      inet_addr_ntop(&addr->addr, &astr));
@@ -140,8 +143,13 @@ fail:
 void
 smtp_session_free(SMTP_SESSION *session)
 {
-	if (session->st)
+	if (session->st) {
+		smtp_tls_stop(session, session->broken
+			      || iostream_error(session->st)
+			      || iostream_timeout(session->st));
 		(void) iostream_close(session->st);
+	}
+	xfree(session->addr);
 	xfree(session->key);
 	xfree(session->host);
 	xfree(session->namaddr);

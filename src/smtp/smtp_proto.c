@@ -37,6 +37,7 @@
 #include "params_global.h"
 #include "qfile.h"
 #include "params_smtp.h"
+#include "tls.h"			/* tls */
 #include "smtp.h"
 #include "smtp_mime.h"
 
@@ -136,13 +137,136 @@ smtp_command(SMTP_SESSION *session, int timeout, const char *fmt, ...)
 		log_info("> %s: command sent", session->namaddr);
 }
 
-/* smtp_helo - greeting and EHLO/HELO/LHLO */
+/* smtp_chat - one command and its reply */
+
+int
+smtp_chat(SMTP_SESSION *session, int timeout, SMTP_REPLY *reply,
+	  const char *stage, STRBUF *dsn, STRBUF *why, const char *fmt, ...)
+{
+	va_list	ap;
+	int	got;
+
+	iostream_set_timeout(session->st, timeout);
+	va_start(ap, fmt);
+	(void) iostream_vprintf(session->st, fmt, ap);
+	va_end(ap);
+	(void) iostream_write(session->st, "\r\n", 2);
+	if ((got = smtp_get_reply(session, reply)) != SMTP_GOT_REPLY) {
+		smtp_lost(session, got, stage, dsn, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* smtp_hello - EHLO (HELO when refused) or LHLO; features */
+
+static int
+smtp_hello(SMTP_SESSION *session, SMTP_REPLY *reply, STRBUF *dsn,
+	   STRBUF *why, int *perm)
+{
+	const char *cmd;
+	int	got;
+
+	cmd = smtp_conf.lmtp ? "LHLO" : smtp_conf.never_send_ehlo ? "HELO" :
+		"EHLO";
+	smtp_command(session, smtp_conf.helo_timeout, "%s %s", cmd,
+		     smtp_conf.helo_name);
+	got = smtp_get_reply(session, reply);
+	if (got == SMTP_GOT_REPLY && reply->code / 100 != 2
+	    && strcmp(cmd, "EHLO") == 0 && reply->code != 421
+	    && session->tls == NULL) {
+		cmd = "HELO";
+		smtp_command(session, smtp_conf.helo_timeout, "HELO %s",
+			     smtp_conf.helo_name);
+		got = smtp_get_reply(session, reply);
+	}
+	if (got != SMTP_GOT_REPLY) {
+		smtp_lost(session, got, strcmp(cmd, "LHLO") == 0 ?
+			  "performing the LHLO handshake" :
+			  strcmp(cmd, "EHLO") == 0 ?
+			  "performing the EHLO handshake" :
+			  "performing the HELO handshake", dsn, why);
+		return SMTP_NEXT;
+	}
+	if (reply->code / 100 != 2) {
+		smtp_said(session, reply, cmd, dsn, why);
+		*perm = reply->code / 100 == 5;
+		return SMTP_NEXT;
+	}
+	if (strcmp(cmd, "HELO") == 0)
+		session->features = 0;
+	else
+		session->features = smtp_reply_features(reply,
+							&session->size_limit);
+	return SMTP_OK;
+}
+
+/*
+ * smtp_starttls - STARTTLS when the policy wants it and the server
+ * offers it, then EHLO again
+ *
+ * Postfix's rules: at level may, no STARTTLS in the EHLO reply or a
+ * refusal means plaintext on this connection, and a failed handshake
+ * means a new connection to the same server without TLS
+ * (session->tls_retry_plain); at encrypt and above, each of these
+ * defers the recipients for this server (dsn 4.7.4 or 4.7.5) and the
+ * next server is tried.
+ */
+
+static int
+smtp_starttls(SMTP_SESSION *session, SMTP_REPLY *reply, STRBUF *dsn,
+	      STRBUF *why, int *perm)
+{
+	int	level = session->policy ? session->policy->level : TLS_LEV_NONE;
+	int	offered = (session->features & SMTP_FEATURE_STARTTLS) != 0;
+
+	if (session->tls != NULL)
+		return SMTP_OK;
+	if (level == TLS_LEV_NONE
+	    || (session->tls_disabled && level == TLS_LEV_MAY)) {
+		if (offered && smtp_conf.tls_note_starttls_offer)
+			log_info("Host offered STARTTLS: [%s]", session->host);
+		return SMTP_OK;
+	}
+	if (!offered) {
+		if (level == TLS_LEV_MAY)
+			return SMTP_OK;
+		strbuf_set(dsn, "4.7.4");
+		strbuf_printf(why, "TLS is required, but was not offered by "
+			      "host %s", session->namaddr);
+		return SMTP_NEXT;
+	}
+	if (smtp_chat(session, smtp_conf.helo_timeout, reply,
+		      "sending STARTTLS", dsn, why, "STARTTLS") < 0)
+		return SMTP_NEXT;
+	if (reply->code / 100 != 2) {
+		if (level == TLS_LEV_MAY)
+			return SMTP_OK;
+		strbuf_set(dsn, "4.7.4");
+		strbuf_printf(why, "TLS is required, but host %s refused to "
+			      "start TLS: %s", session->namaddr,
+			      strbuf_str(reply->text));
+		return SMTP_NEXT;
+	}
+
+	/* CVE-2011-0411: nothing sent before the handshake may count. */
+	(void) iostream_purge_input(session->st);
+	if (smtp_tls_start(session, dsn, why) < 0) {
+		session->broken = 1;
+		if (level == TLS_LEV_MAY)
+			session->tls_retry_plain = 1;
+		return SMTP_NEXT;
+	}
+	return smtp_hello(session, reply, dsn, why, perm);
+}
+
+/* smtp_helo - greeting, EHLO/HELO/LHLO, STARTTLS and AUTH */
 
 int
 smtp_helo(SMTP_SESSION *session, STRBUF *dsn, STRBUF *why, int *perm)
 {
 	SMTP_REPLY *reply = smtp_reply_create();
-	const char *cmd;
+	STRBUF *mechs = NULL;
 	int	got, ret = SMTP_NEXT;
 
 	*perm = 0;
@@ -159,39 +283,22 @@ smtp_helo(SMTP_SESSION *session, STRBUF *dsn, STRBUF *why, int *perm)
 		*perm = reply->code / 100 == 5 ? SMTP_PERM_GREETING : 0;
 		goto done;
 	}
-	cmd = smtp_conf.lmtp ? "LHLO" : smtp_conf.never_send_ehlo ? "HELO" :
-		"EHLO";
-	smtp_command(session, smtp_conf.helo_timeout, "%s %s", cmd,
-		     smtp_conf.helo_name);
-	got = smtp_get_reply(session, reply);
-	if (got == SMTP_GOT_REPLY && reply->code / 100 != 2
-	    && strcmp(cmd, "EHLO") == 0 && reply->code != 421) {
-		cmd = "HELO";
-		smtp_command(session, smtp_conf.helo_timeout, "HELO %s",
-			     smtp_conf.helo_name);
-		got = smtp_get_reply(session, reply);
-	}
-	if (got != SMTP_GOT_REPLY) {
-		smtp_lost(session, got, strcmp(cmd, "LHLO") == 0 ?
-			  "performing the LHLO handshake" :
-			  strcmp(cmd, "EHLO") == 0 ?
-			  "performing the EHLO handshake" :
-			  "performing the HELO handshake", dsn, why);
+	if (smtp_hello(session, reply, dsn, why, perm) != SMTP_OK)
 		goto done;
-	}
-	if (reply->code / 100 != 2) {
-		smtp_said(session, reply, cmd, dsn, why);
-		*perm = reply->code / 100 == 5;
+	if (smtp_starttls(session, reply, dsn, why, perm) != SMTP_OK)
 		goto done;
+	if (session->features & SMTP_FEATURE_AUTH) {
+		mechs = strbuf_create(100);
+		smtp_reply_auth_mechs(reply, mechs);
 	}
-	if (strcmp(cmd, "HELO") == 0)
-		session->features = 0;
-	else
-		session->features = smtp_reply_features(reply,
-							&session->size_limit);
+	if (smtp_sasl_auth(session, mechs ? strbuf_str(mechs) : "", dsn, why,
+			   perm) != SMTP_OK)
+		goto done;
 	ret = SMTP_OK;
 
 done:
+	if (mechs)
+		strbuf_free(&mechs);
 	smtp_reply_free(reply);
 	return ret;
 }
@@ -647,8 +754,8 @@ smtp_quit(SMTP_SESSION *session)
 {
 	SMTP_REPLY *reply;
 
-	if (!iostream_error(session->st) && !iostream_timeout(session->st)
-	    && !iostream_eof(session->st)) {
+	if (!session->broken && !iostream_error(session->st)
+	    && !iostream_timeout(session->st) && !iostream_eof(session->st)) {
 		smtp_command(session, smtp_conf.quit_timeout, "QUIT");
 		if (smtp_conf.skip_quit_response) {
 			(void) iostream_flush(session->st);

@@ -138,6 +138,11 @@ smtp_reply_features(const SMTP_REPLY *reply, long *size)
 			features |= SMTP_FEATURE_SMTPUTF8;
 		else if (strcasecmp(word, "ENHANCEDSTATUSCODES") == 0)
 			features |= SMTP_FEATURE_ENHANCED;
+		else if (strcasecmp(word, "STARTTLS") == 0)
+			features |= SMTP_FEATURE_STARTTLS;
+		else if (strcasecmp(word, "AUTH") == 0
+			 || strncasecmp(word, "AUTH=", 5) == 0)
+			features |= SMTP_FEATURE_AUTH;
 		else if (strcasecmp(word, "SIZE") == 0) {
 			features |= SMTP_FEATURE_SIZE;
 			arg = token_next(&line, " \t");
@@ -147,6 +152,60 @@ smtp_reply_features(const SMTP_REPLY *reply, long *size)
 	}
 	xfree(copy);
 	return features;
+}
+
+/* smtp_reply_auth_mechs - mechanisms of the AUTH lines */
+
+void
+smtp_reply_auth_mechs(const SMTP_REPLY *reply, STRBUF *out)
+{
+	char   *copy = xstrdup(strbuf_str(reply->lines));
+	char   *bp = copy;
+	char   *line, *word, *mech;
+	int	first = 1;
+	size_t	len;
+
+	strbuf_reset(out);
+	while ((line = token_next(&bp, "\n")) != NULL) {
+		if (first) {
+			first = 0;
+			continue;
+		}
+		if (strlen(line) < 5)
+			continue;
+		line += 4;
+		if ((word = token_next(&line, " \t")) == NULL)
+			continue;
+		/* Old clients' syntax "AUTH=PLAIN LOGIN" (broken_sasl_auth_clients). */
+		if (strncasecmp(word, "AUTH=", 5) == 0)
+			mech = word + 5;
+		else if (strcasecmp(word, "AUTH") == 0)
+			mech = token_next(&line, " \t");
+		else
+			continue;
+		for (; mech != NULL; mech = token_next(&line, " \t")) {
+			if (*mech == 0)
+				continue;
+			str_upper(mech);
+			len = strlen(mech);
+			/* Skip duplicates: " MECH " somewhere in out. */
+			if (strbuf_len(out) > 0) {
+				const char *hit = strbuf_str(out);
+
+				while ((hit = strstr(hit, mech)) != NULL) {
+					if ((hit == strbuf_str(out) || hit[-1] == ' ')
+					    && (hit[len] == 0 || hit[len] == ' '))
+						break;
+					hit += len;
+				}
+				if (hit != NULL)
+					continue;
+				strbuf_append_char(out, ' ');
+			}
+			strbuf_append_str(out, mech);
+		}
+	}
+	xfree(copy);
 }
 
 /* smtp_xtext - append xtext */

@@ -122,6 +122,48 @@ test_features(void **state)
 	smtp_reply_free(r);
 }
 
+/* test_auth_mechs - STARTTLS and AUTH keywords, mechanism lists */
+
+static void
+test_auth_mechs(void **state)
+{
+	static const struct {
+		const char *lines[4];
+		int	features;
+		const char *mechs;
+	} t[] = {
+		{{"250-mx", "250-STARTTLS", "250 AUTH PLAIN login", NULL},
+		 SMTP_FEATURE_STARTTLS | SMTP_FEATURE_AUTH, "PLAIN LOGIN"},
+		/* The old "AUTH=" form, with duplicates of the new one. */
+		{{"250-mx", "250-AUTH LOGIN PLAIN", "250 AUTH=PLAIN LOGIN", NULL},
+		 SMTP_FEATURE_AUTH, "LOGIN PLAIN"},
+		{{"250-mx", "250-AUTH", "250 AUTHX CRAM-MD5", NULL},
+		 SMTP_FEATURE_AUTH, ""},
+		/* A mechanism whose name contains another one. */
+		{{"250-mx", "250-AUTH PLAINX", "250 AUTH PLAIN", NULL},
+		 SMTP_FEATURE_AUTH, "PLAINX PLAIN"},
+		{{"250-mx", "250 STARTTLSX", NULL, NULL}, 0, ""},
+	};
+	STRBUF *mechs = strbuf_create(10);
+	SMTP_REPLY *r;
+	long	size;
+	size_t	i, j;
+
+	(void) state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		r = smtp_reply_create();
+		for (j = 0; j < 4 && t[i].lines[j]; j++)
+			(void) smtp_reply_add_line(r, t[i].lines[j],
+						   strlen(t[i].lines[j]));
+		assert_int_equal(smtp_reply_features(r, &size),
+				 SMTP_FEATURE_ESMTP | t[i].features);
+		smtp_reply_auth_mechs(r, mechs);
+		assert_string_equal(strbuf_str(mechs), t[i].mechs);
+		smtp_reply_free(r);
+	}
+	strbuf_free(&mechs);
+}
+
 /* test_xtext - parameter values */
 
 static void
@@ -143,6 +185,7 @@ main(void)
 		cmocka_unit_test(test_reply_lines),
 		cmocka_unit_test(test_reply_limit),
 		cmocka_unit_test(test_features),
+		cmocka_unit_test(test_auth_mechs),
 		cmocka_unit_test(test_xtext),
 	};
 
