@@ -20,41 +20,19 @@ import subprocess
 import pytest
 
 from conftest import Instance, port_listening, wait_until
+from test_smtp_client import send, wait_lines
+from test_smtp_client import start as client_start
 from smtpsink import SMTPSink
 import tlscerts
 
-NEEDED = ("pickup", "cleanup", "qmgr", "trivial-rewrite", "smtp")
 USER, PASSWORD = "alice", "s3cret pass"
 
 
 def start(instance, relay, **main_cf):
-    daemons = instance.installed.path("daemon_directory")
-    missing = [p for p in NEEDED
-               if not os.path.exists(os.path.join(daemons, p))]
-    if missing:
-        pytest.skip("needs %s (not installed yet)" % ", ".join(missing))
-    settings = dict(relayhost=relay, smtp_sasl_auth_enable="yes",
+    settings = dict(smtp_sasl_auth_enable="yes",
                     smtp_sasl_security_options="noanonymous")
     settings.update(main_cf)
-    instance.mail_system(**settings)
-
-
-def send(instance, *rcpts, sender="sender@example.org",
-         body=b"Subject: hello\n\nline one\n"):
-    r = instance.sendmail("-f", sender, *rcpts, input=body)
-    assert r.returncode == 0, r.stderr
-
-
-def log_lines(instance, pattern):
-    return [line for line in instance.log().splitlines()
-            if re.search(pattern, line)]
-
-
-def wait_lines(instance, pattern, count=1, timeout=30):
-    wait_until(lambda: len(log_lines(instance, pattern)) >= count, timeout,
-               "%d log lines matching %r:\n%s" % (count, pattern,
-                                                   instance.log()[-3000:]))
-    return log_lines(instance, pattern)
+    client_start(instance, relay, **settings)
 
 
 def password_map(instance, entries, kind="texthash"):
@@ -89,7 +67,7 @@ def test_auth_plain_by_next_hop(instance, kind):
         assert (session.auth_user, session.auth_mech) == (USER, "PLAIN")
         verbs = session.verbs()
         assert verbs.index("AUTH") < verbs.index("MAIL"), verbs
-        line = wait_lines(instance, r"to=<bob@remote\.example>.*status=sent")
+        wait_lines(instance, r"to=<bob@remote\.example>.*status=sent")
         assert PASSWORD not in instance.log()
 
 

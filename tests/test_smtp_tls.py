@@ -15,50 +15,21 @@ our own smtpd over STARTTLS, whose Received: header shows TLS.
 import os
 import re
 import ssl
-import subprocess
 
 import pytest
 
 from conftest import Instance, port_listening, wait_until
+from test_delivery import postqueue
+from test_smtp_client import log_lines, send, wait_lines
+from test_smtp_client import start as client_start
 from smtpsink import SMTPSink
 import tlscerts
 
-NEEDED = ("pickup", "cleanup", "qmgr", "trivial-rewrite", "smtp")
-
 
 def start(instance, relay, **main_cf):
-    daemons = instance.installed.path("daemon_directory")
-    missing = [p for p in NEEDED
-               if not os.path.exists(os.path.join(daemons, p))]
-    if missing:
-        pytest.skip("needs %s (not installed yet)" % ", ".join(missing))
-    settings = dict(relayhost=relay, smtp_tls_loglevel="1")
+    settings = dict(smtp_tls_loglevel="1")
     settings.update(main_cf)
-    instance.mail_system(**settings)
-
-
-def send(instance, *rcpts, sender="sender@example.org",
-         body=b"Subject: hello\n\nline one\n"):
-    r = instance.sendmail("-f", sender, *rcpts, input=body)
-    assert r.returncode == 0, r.stderr
-
-
-def postqueue(instance, *args):
-    return subprocess.run([instance.installed.command("postqueue"),
-                           "-c", instance.etc] + list(args),
-                          capture_output=True, text=True, timeout=60)
-
-
-def log_lines(instance, pattern):
-    return [line for line in instance.log().splitlines()
-            if re.search(pattern, line)]
-
-
-def wait_lines(instance, pattern, count=1, timeout=30):
-    wait_until(lambda: len(log_lines(instance, pattern)) >= count, timeout,
-               "%d log lines matching %r:\n%s" % (count, pattern,
-                                                   instance.log()[-3000:]))
-    return log_lines(instance, pattern)
+    client_start(instance, relay, **settings)
 
 
 @pytest.fixture

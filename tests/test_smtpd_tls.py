@@ -689,7 +689,7 @@ def test_shipped_submissions_entry(instance, pki):
     code, _ = s.docmd("MAIL", "FROM:<alice@example.org>")
     assert code == 250
     code, msg = s.docmd("RCPT", "TO:<x@remote.example>")
-    assert (code, msg) == (554, b"5.7.1 <x@remote.example>: Recipient "
-                                b"address rejected: Access denied")
+    assert (code, msg) == (554, b"5.7.1 <localhost[127.0.0.1]>: Client "
+                                b"host rejected: Access denied")
     s.quit()
     instance.wait_log("postfix/submissions/smtpd[")

@@ -290,11 +290,7 @@ tls_client_start(TLS_CLIENT_CTX *ctx, IOSTREAM *stream,
 		status = "Untrusted";
 	else
 		status = "Anonymous";
-	if (ctx->loglevel >= 1)
-		log_info("%s TLS connection established to %s: %s", status,
-			 namaddr, ((TLS_IMPL *) sess->impl)->summary);
-	if (ctx->loglevel >= 2 && sess->session_reused)
-		log_info("%s: Reusing old session", namaddr);
+	tls_log_established(sess, ctx->loglevel, status, "to", namaddr);
 	return sess;
 }
 
@@ -305,11 +301,7 @@ tls_client_free(TLS_CLIENT_CTX *ctx)
 {
 	if (ctx == 0)
 		return;
-	SSL_CTX_set_app_data(ctx->ssl_ctx, 0);
-	SSL_CTX_free(ctx->ssl_ctx);
-	if (ctx->cache)
-		tls_scache_close(ctx->cache);
-	xfree(ctx->fpt_dgst);
+	tls_ctx_release(ctx->ssl_ctx, ctx->cache, ctx->fpt_dgst);
 	xfree(ctx);
 }
 

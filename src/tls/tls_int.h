@@ -45,6 +45,8 @@ extern int tls_cipher_list(const char *grade, const char *exclude,
 #include "tls.h"
 
 /* What a session needs beyond the public TLS_SESS. */
+struct TLS_SCACHE;
+
 typedef struct TLS_IMPL {
 	SSL    *ssl;
 	int	loglevel;
@@ -68,6 +70,19 @@ extern char *tls_fingerprint(X509 *cert, const char *dgst, int pkey);
 extern TLS_SESS *tls_session_new(SSL *ssl, int loglevel, int is_server,
 				 const char *fpt_dgst, int level);
 extern void tls_session_free(TLS_SESS *sess);
+
+/*
+ * The "Anonymous|Untrusted|Trusted|Verified TLS connection established
+ * from|to NAMADDR: SUMMARY" line (loglevel 1) and, at loglevel 2, the
+ * note that a session was resumed.
+ */
+extern void tls_log_established(const TLS_SESS *sess, int loglevel,
+				const char *status, const char *direction,
+				const char *namaddr);
+
+/* Free what a server or client context holds besides itself. */
+extern void tls_ctx_release(SSL_CTX *ssl_ctx, struct TLS_SCACHE *cache,
+			    char *fpt_dgst);
 
 /* tls_io.c */
 extern int tls_handshake(SSL *ssl, struct IOSTREAM *stream, int timeout,

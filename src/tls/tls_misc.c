@@ -663,6 +663,31 @@ tls_session_new(SSL *ssl, int loglevel, int is_server, const char *fpt_dgst,
 	return sess;
 }
 
+/* tls_log_established - the session line of smtpd and smtp logs */
+
+void
+tls_log_established(const TLS_SESS *sess, int loglevel, const char *status,
+		    const char *direction, const char *namaddr)
+{
+	if (loglevel >= 1)
+		log_info("%s TLS connection established %s %s: %s", status,
+			 direction, namaddr, ((TLS_IMPL *) sess->impl)->summary);
+	if (loglevel >= 2 && sess->session_reused)
+		log_info("%s: Reusing old session", namaddr);
+}
+
+/* tls_ctx_release - the OpenSSL context, cache and digest name */
+
+void
+tls_ctx_release(SSL_CTX *ssl_ctx, TLS_SCACHE *cache, char *fpt_dgst)
+{
+	SSL_CTX_set_app_data(ssl_ctx, 0);
+	SSL_CTX_free(ssl_ctx);
+	if (cache)
+		tls_scache_close(cache);
+	xfree(fpt_dgst);
+}
+
 /* tls_session_free - free a session record and its SSL */
 
 void

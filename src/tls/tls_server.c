@@ -289,11 +289,7 @@ tls_server_start(TLS_SERVER_CTX *ctx, IOSTREAM *stream, int timeout,
 		    "Trusted" : "Untrusted";
 	} else
 		status = "Anonymous";
-	if (ctx->loglevel >= 1)
-		log_info("%s TLS connection established from %s: %s", status,
-			 namaddr, ((TLS_IMPL *) sess->impl)->summary);
-	if (ctx->loglevel >= 2 && sess->session_reused)
-		log_info("%s: Reusing old session", namaddr);
+	tls_log_established(sess, ctx->loglevel, status, "from", namaddr);
 
 	if (req_ccert && !(sess->peer_status & TLS_CERT_TRUSTED)) {
 		/* Postfix smtpd: "NOQUEUE: abort: TLS from ...: ..." */
@@ -314,11 +310,7 @@ tls_server_free(TLS_SERVER_CTX *ctx)
 {
 	if (ctx == 0)
 		return;
-	SSL_CTX_set_app_data(ctx->ssl_ctx, 0);
-	SSL_CTX_free(ctx->ssl_ctx);
-	if (ctx->cache)
-		tls_scache_close(ctx->cache);
-	xfree(ctx->fpt_dgst);
+	tls_ctx_release(ctx->ssl_ctx, ctx->cache, ctx->fpt_dgst);
 	xfree(ctx);
 }
 
