@@ -101,7 +101,8 @@ clean:
 FORCE:
 
 -include $(LIB_SRCS:.c=.d) $(LIB_SAN_OBJS:.o=.d) \
-	$(foreach p,$(PROGS),$($(p)_SRCS:.c=.d)) $(TEST_PATHS:%=%.d)
+	$(foreach p,$(PROGS),$($(p)_SRCS:.c=.d)) $(TEST_PATHS:%=%.d) \
+	$(foreach t,$(TESTS),$($(t)_SRCS:%.c=$(SAN)/%.d))
 
 # Fuzzing ("make fuzz" at the top runs tests/run-fuzz). A directory lists
 # its libFuzzer targets in FUZZERS: each NAME_fuzz comes from NAME_fuzz.c

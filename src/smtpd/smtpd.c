@@ -940,14 +940,8 @@ etrn_cmd(SMTPD_STATE *state, char *args)
 		smtpd_reply(state, "502 5.5.1 Error: command not implemented");
 		return SMTPD_CMD_ERR;
 	}
-	if (state->helo_name == NULL) {
-		smtpd_reply(state, "503 5.5.1 Error: send HELO/EHLO first");
+	if (smtpd_require_idle(state) < 0)
 		return SMTPD_CMD_ERR;
-	}
-	if (state->sender != NULL) {
-		smtpd_reply(state, "503 5.5.1 Error: MAIL transaction in progress");
-		return SMTPD_CMD_ERR;
-	}
 	if (*site == 0) {
 		smtpd_reply(state, "500 Syntax: ETRN domain");
 		return SMTPD_CMD_ERR;

@@ -83,6 +83,25 @@ extern void smtpd_reply_text(SMTPD_STATE *state, const char *text);
  */
 extern void smtpd_deadline(SMTPD_STATE *state, int min_rate);
 
+/*
+ * ETRN and AUTH need HELO/EHLO and no mail transaction: 0, or a 503
+ * reply and -1. Inline, so that unit tests of a command module that
+ * stub smtpd_reply() get the real check.
+ */
+static inline int
+smtpd_require_idle(SMTPD_STATE *state)
+{
+	if (state->helo_name == NULL) {
+		smtpd_reply(state, "503 5.5.1 Error: send HELO/EHLO first");
+		return -1;
+	}
+	if (state->sender != NULL) {
+		smtpd_reply(state, "503 5.5.1 Error: MAIL transaction in progress");
+		return -1;
+	}
+	return 0;
+}
+
 /* smtpd.c: end the mail transaction and free what it holds. */
 extern void smtpd_mail_reset(SMTPD_STATE *state);
 

@@ -436,14 +436,8 @@ smtpd_sasl_auth_cmd(SMTPD_STATE *state, char *args)
 		smtpd_reply(state, "503 5.5.1 Error: authentication not enabled");
 		return SMTPD_CMD_ERR;
 	}
-	if (state->helo_name == NULL) {
-		smtpd_reply(state, "503 5.5.1 Error: send HELO/EHLO first");
+	if (smtpd_require_idle(state) < 0)
 		return SMTPD_CMD_ERR;
-	}
-	if (state->sender != NULL) {
-		smtpd_reply(state, "503 5.5.1 Error: MAIL transaction in progress");
-		return SMTPD_CMD_ERR;
-	}
 	if (state->sasl_username != NULL) {
 		smtpd_reply(state, "503 5.5.1 Error: already authenticated");
 		return SMTPD_CMD_ERR;

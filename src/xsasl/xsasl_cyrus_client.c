@@ -85,15 +85,7 @@ xsasl_cyrus_client_free(XSASL_CLIENT *client)
 static int
 xsasl_cyrus_client_status(int status, STRBUF *why)
 {
-	strbuf_set(why, xsasl_cyrus_strerror(status));
-	switch (status) {
-	case SASL_NOMEM:
-	case SASL_TRYAGAIN:
-	case SASL_UNAVAIL:
-		return XSASL_AUTH_TEMP;
-	default:
-		return XSASL_AUTH_FAIL;
-	}
+	return xsasl_cyrus_failure(status, 0, why);
 }
 
 /* xsasl_cyrus_client_first - sasl_client_start() */

@@ -16,6 +16,8 @@
 #include <sasl/sasl.h>
 
 #include "log.h"
+#include "strbuf.h"
+#include "xsasl.h"
 #include "params_sasl.h"
 #include "xsasl_int.h"
 
@@ -75,6 +77,24 @@ xsasl_cyrus_callbacks(void)
 	callbacks[n].proc = NULL;
 	callbacks[n].context = NULL;
 	return callbacks;
+}
+
+/* xsasl_cyrus_failure - failure status to TEMP or FAIL, with text */
+
+int
+xsasl_cyrus_failure(int status, int fail_is_temp, STRBUF *why)
+{
+	strbuf_set(why, xsasl_cyrus_strerror(status));
+	switch (status) {
+	case SASL_FAIL:
+		return fail_is_temp ? XSASL_AUTH_TEMP : XSASL_AUTH_FAIL;
+	case SASL_NOMEM:
+	case SASL_TRYAGAIN:
+	case SASL_UNAVAIL:
+		return XSASL_AUTH_TEMP;
+	default:
+		return XSASL_AUTH_FAIL;
+	}
 }
 
 /* xsasl_cyrus_strerror - libsasl2's short text for a status */

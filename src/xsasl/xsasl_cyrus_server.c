@@ -148,16 +148,7 @@ xsasl_cyrus_server_result(XSASL_CYRUS_SERVER *cs, int status,
 		status = SASL_BADAUTH;
 		break;
 	}
-	strbuf_set(reply, xsasl_cyrus_strerror(status));
-	switch (status) {
-	case SASL_FAIL:
-	case SASL_NOMEM:
-	case SASL_TRYAGAIN:
-	case SASL_UNAVAIL:
-		return XSASL_AUTH_TEMP;
-	default:
-		return XSASL_AUTH_FAIL;
-	}
+	return xsasl_cyrus_failure(status, 1, reply);
 }
 
 /* xsasl_cyrus_server_decode - client base64 to bytes, bounded */

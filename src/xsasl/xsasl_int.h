@@ -80,6 +80,14 @@ extern XSASL_CLIENT_IMPL *xsasl_cyrus_client_init(const char *, const char *,
 /* Shared by the Cyrus server and client: global callbacks, once. */
 extern const void *xsasl_cyrus_callbacks(void);
 extern const char *xsasl_cyrus_strerror(int status);
+
+/*
+ * A libsasl2 failure status as XSASL_AUTH_TEMP (resources, try again,
+ * unavailable; with fail_is_temp also SASL_FAIL) or XSASL_AUTH_FAIL,
+ * with libsasl2's text in why.
+ */
+extern int xsasl_cyrus_failure(int status, int fail_is_temp,
+			       struct STRBUF *why);
 /* XSASL_SEC_* to libsasl2 SASL_SEC_* bits. */
 extern unsigned xsasl_cyrus_sec_flags(int xsasl_flags);
 #endif
