@@ -245,6 +245,34 @@ def test_helo_forgotten_after_starttls(instance, pki):
     c.close()
 
 
+def test_new_tls_session_rate_limit(instance, pki):
+    """smtpd_client_new_tls_session_rate_limit: anvil counts handshakes
+    that did not resume a session; over the limit STARTTLS gets 454 and
+    the session goes on in plaintext."""
+    require("anvil")
+    instance.mail_system(**tls_conf(
+        pki, smtpd_client_new_tls_session_rate_limit="2",
+        smtpd_client_event_limit_exceptions="",
+        anvil_rate_time_unit="60s"))
+    for _ in range(2):
+        c = Client(instance.port)
+        c.reply()
+        ehlo_keywords(c)
+        assert c.cmd("STARTTLS") == "220 2.0.0 Ready to start TLS"
+        starttls_raw(c, client_context())
+        assert c.cmd("QUIT") == "221 2.0.0 Bye"
+        c.close()
+    c = Client(instance.port)
+    c.reply()
+    ehlo_keywords(c)
+    assert c.cmd("STARTTLS") == ("454 4.7.0 Error: too many new TLS "
+                                 "sessions from 127.0.0.1")
+    assert c.cmd("MAIL FROM:<a@example.org>").startswith("250")
+    c.close()
+    instance.wait_log("warning: New TLS session rate limit exceeded: 3 from "
+                      "localhost[127.0.0.1] for service ")
+
+
 def test_level_encrypt(instance, pki):
     require()
     instance.mail_system(**tls_conf(pki, smtpd_tls_security_level="encrypt"))

@@ -177,25 +177,37 @@ smtpd_anvil_rcpt(SMTPD_STATE *state)
 	return strbuf_str(smtpd_anvil_reply);
 }
 
-/* smtpd_anvil_newtls - count a new TLS session */
+/* smtpd_anvil_newtls_check - over the new TLS session rate? */
 
-const char *
-smtpd_anvil_newtls(SMTPD_STATE *state)
+int
+smtpd_anvil_newtls_check(SMTPD_STATE *state)
 {
 	const char *service = smtpd_anvil_service_name(state);
 	int	rate;
 
 	if (var_smtpd_client_new_tls_session_rate_limit <= 0
 	    || !smtpd_anvil_applies(state)
-	    || anvil_clnt_newtls(service, state->addr, &rate) != ANVIL_STAT_OK
-	    || rate <= var_smtpd_client_new_tls_session_rate_limit)
-		return NULL;
+	    || anvil_clnt_newtls_stat(service, state->addr, &rate)
+	    != ANVIL_STAT_OK
+	    || rate < var_smtpd_client_new_tls_session_rate_limit)
+		return 0;
+	/* This handshake would be one more than the limit allows. */
 	log_warn("New TLS session rate limit exceeded: %d from %s "
-		 "for service %s", rate, state->namaddr, service);
-	strbuf_printf(smtpd_anvil_reply,
-		      "421 4.7.0 %s Error: too many new TLS sessions from %s",
-		      var_myhostname, state->addr);
-	return strbuf_str(smtpd_anvil_reply);
+		 "for service %s", rate + 1, state->namaddr, service);
+	return 1;
+}
+
+/* smtpd_anvil_newtls - count a new (not resumed) TLS session */
+
+void
+smtpd_anvil_newtls(SMTPD_STATE *state)
+{
+	int	rate;
+
+	if (var_smtpd_client_new_tls_session_rate_limit > 0
+	    && smtpd_anvil_applies(state))
+		(void) anvil_clnt_newtls(smtpd_anvil_service_name(state),
+					 state->addr, &rate);
 }
 
 /* smtpd_anvil_disconnect - count a closed connection */

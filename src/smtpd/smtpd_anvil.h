@@ -36,8 +36,14 @@ extern const char *smtpd_anvil_mail(SMTPD_STATE *state);
 /* RCPT TO about to be accepted (recipient rate). */
 extern const char *smtpd_anvil_rcpt(SMTPD_STATE *state);
 
-/* STARTTLS about to start a new session (issue 9). */
-extern const char *smtpd_anvil_newtls(SMTPD_STATE *state);
+/*
+ * Before a TLS handshake (STARTTLS, smtps): 1 when the client has
+ * negotiated more than smtpd_client_new_tls_session_rate_limit new
+ * sessions in the time unit (a warning is logged), else 0. After a
+ * handshake that did not resume a session: count it.
+ */
+extern int smtpd_anvil_newtls_check(SMTPD_STATE *state);
+extern void smtpd_anvil_newtls(SMTPD_STATE *state);
 
 /* Connection closed (only when smtpd_anvil_connect was called). */
 extern void smtpd_anvil_disconnect(SMTPD_STATE *state);

@@ -31,10 +31,12 @@
 #include "mem.h"
 #include "strbuf.h"
 #include "iostream.h"
-#include "params_tls.h"		/* global */
+#include "params_global.h"	/* global */
+#include "params_tls.h"
 #include "rec.h"
 #include "tls.h"		/* tls */
 #include "smtpd.h"		/* smtpd */
+#include "smtpd_anvil.h"
 #include "smtpd_check.h"
 #include "smtpd_int.h"
 #include "smtpd_sasl.h"
@@ -192,7 +194,11 @@ smtpd_tls_handshake(SMTPD_STATE *state)
 	state->tls_context = tls_server_start(smtpd_tls_ctx, state->client,
 					      var_smtpd_starttls_timeout,
 					      state->namaddr, req_ccert);
-	return state->tls_context != NULL ? 0 : -1;
+	if (state->tls_context == NULL)
+		return -1;
+	if (!state->tls_context->session_reused)
+		smtpd_anvil_newtls(state);
+	return 0;
 }
 
 #endif
@@ -219,6 +225,11 @@ smtpd_tls_starttls_cmd(SMTPD_STATE *state, char *args)
 		smtpd_reply(state, "454 4.7.0 TLS not available due to local "
 			    "problem");
 		return SMTPD_CMD_ERR;
+	}
+	if (smtpd_anvil_newtls_check(state)) {
+		smtpd_reply(state, "454 4.7.0 Error: too many new TLS sessions "
+			    "from %s", state->addr);
+		return SMTPD_CMD_FAIL;
 	}
 	smtpd_reply(state, "220 2.0.0 Ready to start TLS");
 	if (iostream_flush(state->client) < 0)
@@ -263,6 +274,13 @@ smtpd_tls_wrapper(SMTPD_STATE *state)
 			 "TLS context initialization failed. For details see "
 			 "earlier warnings in your logs.", state->namaddr,
 			 state->service);
+		return -1;
+	}
+	if (smtpd_anvil_newtls_check(state)) {
+		/* As Postfix: said in plaintext, which a TLS client ignores. */
+		smtpd_reply(state, "421 4.7.0 %s Error: too many new TLS "
+			    "sessions from %s", var_myhostname, state->addr);
+		(void) iostream_flush(state->client);
 		return -1;
 	}
 	if (smtpd_tls_handshake(state) < 0) {
