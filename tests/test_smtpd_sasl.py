@@ -132,6 +132,24 @@ def test_cyrus_ehlo_and_login(instance, cyrus):
     assert "wonderland" not in instance.log()
 
 
+def test_auth_rate_limit(instance, cyrus):
+    """smtpd_client_auth_rate_limit: anvil counts AUTH commands; over the
+    limit AUTH gets 450 4.7.1 before any password is checked."""
+    require("anvil")
+    start(instance, cyrus, smtpd_client_auth_rate_limit="2",
+          smtpd_client_event_limit_exceptions="", anvil_rate_time_unit="60s")
+    s = session(instance)
+    assert s.cmd("EHLO client.example").startswith("250")
+    for _ in range(2):
+        assert s.cmd("AUTH PLAIN " + plain("alice", "wrong")).startswith(
+            "535 5.7.8 Error: authentication failed:")
+    assert s.cmd("AUTH PLAIN " + plain("alice", USERS["alice"])) == \
+        "450 4.7.1 Error: too many AUTH commands from 127.0.0.1"
+    s.close()
+    instance.wait_log("warning: AUTH command rate limit exceeded: 3 from "
+                      "localhost[127.0.0.1] for service ")
+
+
 def test_cyrus_protocol_replies(instance, cyrus):
     """The AUTH command's replies: order of checks, abort, syntax, bad
     base64, over-long response, challenges, already authenticated."""

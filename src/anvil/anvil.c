@@ -56,6 +56,7 @@ typedef struct ANVIL_REMOTE {
 	int	mail;			/* messages in this window */
 	int	rcpt;			/* recipients in this window */
 	int	ntls;			/* new TLS sessions in this window */
+	int	auth;			/* AUTH commands in this window */
 	time_t	start;			/* window start */
 	struct ANVIL_REMOTE *next;	/* every entry, for expiry */
 } ANVIL_REMOTE;
@@ -90,6 +91,7 @@ static ANVIL_MAX anvil_max_count;
 static ANVIL_MAX anvil_max_mail;
 static ANVIL_MAX anvil_max_rcpt;
 static ANVIL_MAX anvil_max_ntls;
+static ANVIL_MAX anvil_max_auth;
 
 /* anvil_max_update - remember a new largest value */
 
@@ -156,6 +158,10 @@ anvil_status_dump(void)
 		log_info("statistics: max new TLS sessions %d/%ds for (%s) at %s",
 			 anvil_max_ntls.value, unit, anvil_max_ntls.ident,
 			 anvil_when(anvil_max_ntls.when));
+	if (anvil_max_auth.value > 0)
+		log_info("statistics: max auth rate %d/%ds for (%s) at %s",
+			 anvil_max_auth.value, unit, anvil_max_auth.ident,
+			 anvil_when(anvil_max_auth.when));
 	if (anvil_max_size > 0)
 		log_info("statistics: max cache size %zu at %s",
 			 anvil_max_size, anvil_when(anvil_max_size_when));
@@ -164,6 +170,7 @@ anvil_status_dump(void)
 	anvil_max_reset(&anvil_max_mail);
 	anvil_max_reset(&anvil_max_rcpt);
 	anvil_max_reset(&anvil_max_ntls);
+	anvil_max_reset(&anvil_max_auth);
 	anvil_max_size = 0;
 }
 
@@ -187,7 +194,8 @@ anvil_window(ANVIL_REMOTE *remote)
 
 	if (now - remote->start >= var_anvil_rate_time_unit || now < remote->start) {
 		remote->start = now;
-		remote->rate = remote->mail = remote->rcpt = remote->ntls = 0;
+		remote->rate = remote->mail = remote->rcpt = remote->ntls =
+		    remote->auth = 0;
 	}
 }
 
@@ -312,7 +320,7 @@ anvil_disconnect(ANVIL_LOCAL *local, const char *ident)
 			  ATTR_TYPE_END);
 }
 
-/* anvil_event_rate - count a message, recipient or new TLS session */
+/* anvil_event_rate - count a message, recipient, new TLS session, AUTH */
 
 static int
 anvil_event_rate(ANVIL_LOCAL *local, const char *request, const char *ident)
@@ -329,6 +337,9 @@ anvil_event_rate(ANVIL_LOCAL *local, const char *request, const char *ident)
 	} else if (strcmp(request, ANVIL_REQ_NTLS) == 0) {
 		rate = ++remote->ntls;
 		anvil_max_update(&anvil_max_ntls, rate, ident);
+	} else if (strcmp(request, ANVIL_REQ_AUTH) == 0) {
+		rate = ++remote->auth;
+		anvil_max_update(&anvil_max_auth, rate, ident);
 	} else
 		rate = remote->ntls;		/* ANVIL_REQ_NTLS_STAT */
 	return anvil_reply_rate(local->stream, ANVIL_STAT_OK, rate);
@@ -380,7 +391,8 @@ anvil_request(ANVIL_LOCAL *local)
 		else if (strcmp(r, ANVIL_REQ_MAIL) == 0
 			 || strcmp(r, ANVIL_REQ_RCPT) == 0
 			 || strcmp(r, ANVIL_REQ_NTLS) == 0
-			 || strcmp(r, ANVIL_REQ_NTLS_STAT) == 0)
+			 || strcmp(r, ANVIL_REQ_NTLS_STAT) == 0
+			 || strcmp(r, ANVIL_REQ_AUTH) == 0)
 			ret = anvil_event_rate(local, r, strbuf_str(ident));
 		else if (strcmp(r, ANVIL_REQ_LOOKUP) == 0)
 			ret = anvil_lookup(local, strbuf_str(ident));

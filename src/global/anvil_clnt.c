@@ -138,6 +138,14 @@ anvil_clnt_newtls(const char *service, const char *addr, int *rate)
 	return anvil_clnt_rate(ANVIL_REQ_NTLS, service, addr, rate);
 }
 
+/* anvil_clnt_auth - report an AUTH command */
+
+int
+anvil_clnt_auth(const char *service, const char *addr, int *rate)
+{
+	return anvil_clnt_rate(ANVIL_REQ_AUTH, service, addr, rate);
+}
+
 /* anvil_clnt_newtls_stat - the new TLS session rate, unchanged */
 
 int

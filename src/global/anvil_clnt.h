@@ -13,6 +13,7 @@
  *	request=recipient ident=I	-> status=0 rate=N
  *	request=newtls ident=I		-> status=0 rate=N
  *	request=newtls_report ident=I	-> status=0 rate=N (no update)
+ *	request=auth ident=I		-> status=0 rate=N
  *	request=lookup ident=I		-> status=0 count=N rate=N
  *			message=N recipient=N newtls=N
  * where I is "service:address" (anvil_clnt_ident). Every call returns
@@ -34,6 +35,7 @@ struct STRBUF;
 #define ANVIL_REQ_RCPT		"recipient"
 #define ANVIL_REQ_NTLS		"newtls"
 #define ANVIL_REQ_NTLS_STAT	"newtls_report"
+#define ANVIL_REQ_AUTH		"auth"
 #define ANVIL_REQ_LOOKUP	"lookup"
 
 /* Attributes. */
@@ -75,6 +77,9 @@ extern int anvil_clnt_newtls(const char *service, const char *addr,
 /* The new TLS session rate, without counting one. */
 extern int anvil_clnt_newtls_stat(const char *service, const char *addr,
 				  int *rate);
+
+/* An AUTH command (smtpd_client_auth_rate_limit): the new rate. */
+extern int anvil_clnt_auth(const char *service, const char *addr, int *rate);
 
 /* Every counter of a client, without changing any. */
 extern int anvil_clnt_lookup(const char *service, const char *addr,

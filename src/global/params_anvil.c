@@ -4,8 +4,8 @@
  * Defaults are Postfix 3.7's. smtpd_client_connection_limit_exceptions
  * is not declared: Postfix only keeps it as the fallback inside the
  * default of smtpd_client_event_limit_exceptions, as here.
- * smtpd_client_auth_rate_limit and policy_time_limit are not declared
- * because nothing honours them yet (AUTH is issue 9; there is no spawn).
+ * policy_time_limit is not declared because nothing honours it (there
+ * is no spawn(8)).
  */
 
 #include "sysdeps.h"
@@ -20,6 +20,7 @@ int	var_smtpd_client_connection_rate_limit;
 int	var_smtpd_client_message_rate_limit;
 int	var_smtpd_client_recipient_rate_limit;
 int	var_smtpd_client_new_tls_session_rate_limit;
+int	var_smtpd_client_auth_rate_limit;
 char   *var_smtpd_client_event_limit_exceptions;
 char   *var_smtpd_policy_service_default_action;
 int	var_smtpd_policy_service_max_idle;
@@ -58,6 +59,8 @@ const PARAM_DEF params_anvil[] = {
 	      &var_smtpd_client_message_rate_limit, 0, 0),
     PARAM_INT("smtpd_client_recipient_rate_limit", 0,
 	      &var_smtpd_client_recipient_rate_limit, 0, 0),
+    PARAM_INT("smtpd_client_auth_rate_limit", 0,
+	      &var_smtpd_client_auth_rate_limit, 0, 0),
     PARAM_INT("smtpd_client_new_tls_session_rate_limit", 0,
 	      &var_smtpd_client_new_tls_session_rate_limit, 0, 0),
     PARAM_FN("smtpd_client_event_limit_exceptions", PARAM_T_STR,

@@ -15,6 +15,7 @@ extern int var_smtpd_client_connection_rate_limit;
 extern int var_smtpd_client_message_rate_limit;
 extern int var_smtpd_client_recipient_rate_limit;
 extern int var_smtpd_client_new_tls_session_rate_limit;
+extern int var_smtpd_client_auth_rate_limit;
 extern char *var_smtpd_client_event_limit_exceptions;
 extern char *var_smtpd_policy_service_default_action;
 extern int var_smtpd_policy_service_max_idle;

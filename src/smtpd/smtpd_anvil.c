@@ -177,6 +177,27 @@ smtpd_anvil_rcpt(SMTPD_STATE *state)
 	return strbuf_str(smtpd_anvil_reply);
 }
 
+/* smtpd_anvil_auth - count an AUTH command */
+
+const char *
+smtpd_anvil_auth(SMTPD_STATE *state)
+{
+	const char *service = smtpd_anvil_service_name(state);
+	int	rate;
+
+	if (var_smtpd_client_auth_rate_limit <= 0
+	    || !smtpd_anvil_applies(state)
+	    || anvil_clnt_auth(service, state->addr, &rate) != ANVIL_STAT_OK
+	    || rate <= var_smtpd_client_auth_rate_limit)
+		return NULL;
+	log_warn("AUTH command rate limit exceeded: %d from %s for service %s",
+		 rate, state->namaddr, service);
+	strbuf_printf(smtpd_anvil_reply,
+		      "450 4.7.1 Error: too many AUTH commands from %s",
+		      state->addr);
+	return strbuf_str(smtpd_anvil_reply);
+}
+
 /* smtpd_anvil_newtls_check - over the new TLS session rate? */
 
 int

@@ -45,6 +45,9 @@ extern const char *smtpd_anvil_rcpt(SMTPD_STATE *state);
 extern int smtpd_anvil_newtls_check(SMTPD_STATE *state);
 extern void smtpd_anvil_newtls(SMTPD_STATE *state);
 
+/* AUTH about to be processed (AUTH command rate). */
+extern const char *smtpd_anvil_auth(SMTPD_STATE *state);
+
 /* Connection closed (only when smtpd_anvil_connect was called). */
 extern void smtpd_anvil_disconnect(SMTPD_STATE *state);
 

@@ -46,6 +46,7 @@
 #include "params_tls.h"
 #include "xsasl.h"		/* xsasl */
 #include "smtpd.h"		/* smtpd */
+#include "smtpd_anvil.h"
 #include "smtpd_int.h"
 #include "smtpd_sasl.h"
 
@@ -430,6 +431,7 @@ int
 smtpd_sasl_auth_cmd(SMTPD_STATE *state, char *args)
 {
 	char   *mech, *init, *extra;
+	const char *err;
 
 	smtpd_sasl_tls_check(state);
 	if (state->sasl_server == NULL || !EHLO_ON(EHLO_AUTH)) {
@@ -447,6 +449,10 @@ smtpd_sasl_auth_cmd(SMTPD_STATE *state, char *args)
 	extra = token_next(&args, " \t");
 	if (mech == NULL || extra != NULL) {
 		smtpd_reply(state, "501 5.5.4 Syntax: AUTH mechanism");
+		return SMTPD_CMD_ERR;
+	}
+	if (!SMTPD_STAND_ALONE() && (err = smtpd_anvil_auth(state)) != NULL) {
+		smtpd_reply(state, "%s", err);
 		return SMTPD_CMD_ERR;
 	}
 

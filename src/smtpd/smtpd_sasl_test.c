@@ -59,6 +59,14 @@ smtpd_deadline(SMTPD_STATE *state, int min_rate)
 	(void) min_rate;
 }
 
+/* anvil: no AUTH rate limit in these tests */
+const char *
+smtpd_anvil_auth(SMTPD_STATE *state)
+{
+	(void) state;
+	return NULL;
+}
+
 int
 smtpd_lost(SMTPD_STATE *state)
 {
