@@ -11,6 +11,7 @@ normalized: diagnostics start with the program's path as invoked
 
 import os
 import re
+import subprocess
 
 from conftest import INSTALL_PATHS, TOP
 
@@ -465,6 +466,28 @@ def test_m_lists_built_in_map_types(config):
     if "-DHAS_MYSQL" in defs:
         expect.add("mysql")
     assert expect <= set(types), sorted(expect - set(types))
+
+
+def test_T_tls_information(config):
+    """-T: OpenSSL's version texts and the public-key algorithms; an
+    unknown mode is fatal; nothing at all without TLS."""
+    modes = ("compile-version", "run-version", "public-key-algorithms")
+    out = {m: run_ok(config, "-T", m).stdout for m in modes}
+    if "-DUSE_TLS" not in makedefs():
+        assert out == {m: "" for m in modes}
+        return
+    version = subprocess.run(["openssl", "version"], capture_output=True,
+                             text=True, check=True).stdout
+    assert re.fullmatch(r"OpenSSL 3\.\S+ .*\n", out["compile-version"])
+    assert version.startswith(out["run-version"].rstrip("\n"))
+    algs = out["public-key-algorithms"].split("\n")
+    assert algs[:2] == ["rsa", "ecdsa"] and algs[-1] == ""
+    assert set(algs[2:-1]) <= {"ed25519", "ed448"}
+    proc = config.postconf("-T", "bogus")
+    assert proc.returncode != 0
+    assert 'invalid -T option: "bogus"' in proc.stderr
+    proc = config.postconf("-T", "run-version", "-m")
+    assert "specify one of -m -T" in proc.stderr
 
 
 def test_a_and_A_list_sasl_types(config):

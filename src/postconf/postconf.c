@@ -27,6 +27,7 @@
 #include "postconf.h"
 #include "postconf_main.h"
 #include "sasl_types.h"
+#include "tls.h"			/* tls */
 #include "strbuf.h"
 #include "stringops.h"
 
@@ -54,6 +55,7 @@
 #define OPT_SHOW_EVAL (1 << 16)	   /* -x */
 #define OPT_EDIT_EXCL (1 << 17)	   /* -X */
 #define OPT_COMMENT_OUT (1 << 18)  /* -# */
+#define OPT_TLS_INFO (1 << 19)	   /* -T */
 
 static const struct {
 	const char *name;
@@ -64,14 +66,15 @@ static const struct {
     {"-F", OPT_MASTER_FLD},   {"-h", OPT_HIDE_NAME}, {"-H", OPT_HIDE_VALUE},
     {"-l", OPT_SHOW_LOCKS},   {"-m", OPT_SHOW_MAPS}, {"-M", OPT_MASTER_ENTRY},
     {"-n", OPT_SHOW_NONDEF},  {"-o", OPT_MAIN_OVER}, {"-p", OPT_MAIN_PARAM},
-    {"-P", OPT_MASTER_PARAM}, {"-x", OPT_SHOW_EVAL}, {"-X", OPT_EDIT_EXCL},
+    {"-P", OPT_MASTER_PARAM}, {"-T", OPT_TLS_INFO},  {"-x", OPT_SHOW_EVAL},
+    {"-X", OPT_EDIT_EXCL},
     {"-#", OPT_COMMENT_OUT},
 };
 
 #define OPT_MAJOR                                                              \
 	(OPT_SASL_SERV | OPT_SASL_CLNT | OPT_SHOW_LOCKS | OPT_SHOW_MAPS |      \
 	 OPT_MAIN_PARAM | OPT_MASTER_ENTRY | OPT_MASTER_FLD |                  \
-	 OPT_MASTER_PARAM)
+	 OPT_MASTER_PARAM | OPT_TLS_INFO)
 #define OPT_EDITS (OPT_EDIT_CONF | OPT_COMMENT_OUT | OPT_EDIT_EXCL)
 #define OPT_MASTER (OPT_MASTER_ENTRY | OPT_MASTER_FLD | OPT_MASTER_PARAM)
 
@@ -91,6 +94,7 @@ static const int pcf_compat[][2] = {
     {OPT_SASL_CLNT, 0},
     {OPT_SHOW_LOCKS, 0},
     {OPT_SHOW_MAPS, 0},
+    {OPT_TLS_INFO, 0},
     {OPT_MAIN_PARAM, OPT_EDITS | OPT_FOLD_LINE | OPT_HIDE_NAME |
 			 OPT_PARAM_CLASS | OPT_SHOW_EVAL | OPT_SHOW_DEFS |
 			 OPT_SHOW_NONDEF | OPT_MAIN_OVER | OPT_HIDE_VALUE},
@@ -176,6 +180,7 @@ usage(const char *progname)
 		  " [-o name=value (override parameter value)]"
 		  " [-p (main.cf, default)]"
 		  " [-P (master.cf parameters)]"
+		  " [-T mode (TLS information)]"
 		  " [-v (verbose)]"
 		  " [-x (expand parameter values)]"
 		  " [-X (exclude)]"
@@ -305,6 +310,7 @@ main(int argc, char **argv)
 	int status = 0;
 	int fd;
 	int ch;
+	const char *tls_mode = NULL;
 
 	/* Be consistent with file permissions, as Postfix is. */
 	umask(022);
@@ -321,7 +327,7 @@ main(int argc, char **argv)
 	(void) mainconf_set_dir_env();
 
 	/* "+": stop at the first argument that is not an option, as Postfix. */
-	while ((ch = getopt(argc, argv, "+aAc:C:defFhHlmMno:pPvxX#")) > 0) {
+	while ((ch = getopt(argc, argv, "+aAc:C:defFhHlmMno:pPT:vxX#")) > 0) {
 		switch (ch) {
 		case 'a':
 			opts |= OPT_SASL_SERV;
@@ -377,6 +383,10 @@ main(int argc, char **argv)
 		case 'P':
 			opts |= OPT_MASTER_PARAM;
 			break;
+		case 'T':
+			opts |= OPT_TLS_INFO;
+			tls_mode = optarg;
+			break;
 		case 'v':
 			log_verbose++;
 			break;
@@ -407,6 +417,12 @@ main(int argc, char **argv)
 
 	if (opts & OPT_SHOW_MAPS) {
 		pcf_print_list(map_type_names());
+	} else if (opts & OPT_TLS_INFO) {
+		ARGV *lines = argv_create();
+
+		if (tls_info(tls_mode, lines) < 0)
+			log_fatal("invalid -T option: \"%s\"", tls_mode);
+		pcf_print_list(lines);
 	} else if (opts & OPT_SHOW_LOCKS) {
 		/* Postfix's order; lock_file.c has all three. */
 		strbuf_append_str(pcf_out, "flock\nfcntl\ndotlock\n");

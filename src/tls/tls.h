@@ -99,6 +99,15 @@ extern void tls_session_summary(const TLS_SESS *sess, struct STRBUF *out);
 extern void tls_session_stop(TLS_SESS *sess, struct IOSTREAM *stream,
 			     int failure);
 
+/*
+ * postconf -T: "compile-version" and "run-version" (OpenSSL's version
+ * text for the headers and for the running library) or
+ * "public-key-algorithms" (rsa, ecdsa, ed25519, ed448: those the
+ * library has). Appends the lines to out and returns 0; -1 for an
+ * unknown mode. Without TLS support: 0 and nothing appended.
+ */
+extern int tls_info(const char *mode, struct ARGV *out);
+
 /* Server side (smtpd). */
 typedef struct TLS_SERVER_CTX TLS_SERVER_CTX;
 
