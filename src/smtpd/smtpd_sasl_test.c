@@ -29,6 +29,7 @@
 #include "params_tls.h"
 #include "xsasl.h"		/* xsasl */
 #include "smtpd.h"		/* smtpd */
+#include "smtpd_anvil.h"
 #include "smtpd_int.h"
 #include "smtpd_sasl.h"
 
