@@ -62,6 +62,10 @@ fuzz:
 
 .PHONY: fuzz
 
+# postconf(5) is generated from the parameter table and man/postconf/*.in.
+postconf5: all
+	@/usr/bin/python3 tools/mkpostconf5
+
 # html/ holds the man pages rendered by mandoc; regenerate after editing man/.
 html:
 	@sh tools/manhtml
@@ -75,4 +79,4 @@ tidy: clean
 	rm -rf tests/__pycache__ tests/.pytest_cache .pytest_cache
 
 .PHONY: all makefiles Makefiles test unit-test system-test install \
-	check-banned html clean tidy
+	check-banned html postconf5 clean tidy
