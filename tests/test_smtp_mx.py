@@ -194,3 +194,27 @@ def test_mx_failures(instance):
         wait_until(lambda: instance.queue_files("deferred"), 30,
                    "the deferred queue file")
         assert ("sf.example", "MX") in dns.queries()
+
+
+def test_no_fallback_for_null_mx_or_loop(instance):
+    """smtp_fallback_relay is not used for a domain that accepts no mail
+    (null MX) nor for one whose best MX is this host: both bounce, and
+    the fallback relay never hears of them."""
+    need_programs(instance)
+    records = [
+        ("nullmx.example", "MX", (0, ".")),
+        ("loop.example", "MX", (10, "mx.loop.example")),
+        ("mx.loop.example", "A", "127.0.0.1"),
+    ]
+    with DNSServer(records) as dns, SMTPSink() as fallback:
+        instance.use_dns(dns.addr)
+        instance.mail_system(mail_spool_directory=spool_dir(instance),
+                             smtp_fallback_relay="[127.0.0.1]:%d"
+                             % fallback.port)
+        send(instance, "user@nullmx.example", "user@loop.example")
+        wait_log_re(instance, r"to=<user@nullmx\.example>, relay=none, .*"
+                    r"dsn=5\.1\.0, status=bounced", "the null MX bounce")
+        wait_log_re(instance, r"to=<user@loop\.example>, relay=none, .*"
+                    r"dsn=5\.4\.6, status=bounced", "the mail loop bounce")
+        assert fallback.messages == []
+        assert all("RCPT" not in s.verbs() for s in fallback.sessions)

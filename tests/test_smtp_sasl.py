@@ -133,11 +133,14 @@ def test_wrong_password_hard_bounce(instance):
         assert "dsn=5.7.8" in line, line
 
 
-def test_mechanism_filter(instance):
-    """smtp_sasl_mechanism_filter = login: LOGIN, with challenges."""
+@pytest.mark.parametrize("spec", ["login", "!plain, static:rest",
+                                  "!inline:{plain=x}, static:rest"])
+def test_mechanism_filter(instance, spec):
+    """smtp_sasl_mechanism_filter (names, "!" and tables, as
+    smtpd_sasl_mechanism_filter) leaving LOGIN: LOGIN, with challenges."""
     with auth_sink() as sink:
         hop = "[127.0.0.1]:%d" % sink.port
-        start(instance, hop, smtp_sasl_mechanism_filter="login",
+        start(instance, hop, smtp_sasl_mechanism_filter=spec,
               smtp_sasl_password_maps=password_map(
                   instance, {hop: "%s:%s" % (USER, PASSWORD)}))
         send(instance, "l@remote.example")

@@ -137,6 +137,7 @@ def test_auth_rate_limit(instance, cyrus):
     limit AUTH gets 450 4.7.1 before any password is checked."""
     require("anvil")
     start(instance, cyrus, smtpd_client_auth_rate_limit="2",
+          smtpd_client_connection_count_limit="0",
           smtpd_client_event_limit_exceptions="", anvil_rate_time_unit="60s")
     s = session(instance)
     assert s.cmd("EHLO client.example").startswith("250")

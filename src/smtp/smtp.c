@@ -284,7 +284,7 @@ smtp_try_hop(DELIVER_REQUEST *req, const char *hop, const char *key,
 		 * accepts no mail at all (RFC 7505 null MX).
 		 */
 		if (strcmp(strbuf_str(dsn), "5.4.6") == 0
-		    || strcmp(strbuf_str(dsn), "5.1.10") == 0)
+		    || strcmp(strbuf_str(dsn), "5.1.0") == 0)
 			*stop = 1;
 		smtp_tls_policy_free(&policy);
 		goto done;

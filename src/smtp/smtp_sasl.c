@@ -47,6 +47,7 @@
 static MAP **smtp_sasl_maps;
 static size_t smtp_sasl_nmaps;
 static XSASL_CLIENT_IMPL *smtp_sasl_impl;
+static XSASL_MECH_FILTER *smtp_sasl_mech_filter;
 #endif
 
 /* smtp_sasl_init - password tables and the client back-end */
@@ -81,6 +82,12 @@ smtp_sasl_init(void)
 		smtp_sasl_maps[smtp_sasl_nmaps++] = map;
 	}
 	argv_free(&specs);
+	smtp_sasl_mech_filter = xsasl_mech_filter_create(smtp_conf.lmtp ?
+			   "lmtp_sasl_mechanism_filter" : "smtp_sasl_mechanism_filter",
+					      smtp_conf.sasl_mechanism_filter, why);
+	if (smtp_sasl_mech_filter == NULL)
+		log_fatal("%s_sasl_mechanism_filter: %s",
+			  smtp_conf.lmtp ? "lmtp" : "smtp", strbuf_str(why));
 	smtp_sasl_impl = xsasl_client_init(smtp_conf.sasl_type,
 					   smtp_conf.sasl_path, why);
 	if (smtp_sasl_impl == NULL)
@@ -139,31 +146,6 @@ smtp_sasl_lookup(const SMTP_SESSION *session, STRBUF *value)
 	if (ret == MAP_NOTFOUND)
 		ret = smtp_sasl_find(session->nexthop, value);
 	return ret;
-}
-
-/* smtp_sasl_filter - the server's mechanisms that the filter allows */
-
-static void
-smtp_sasl_filter(const char *mechs, STRBUF *out)
-{
-	ARGV   *offered = argv_split(mechs, " ");
-	ARGV   *allow = argv_split(smtp_conf.sasl_mechanism_filter,
-				   SMTP_SASL_DELIMS);
-	size_t	i, j;
-	int	ok;
-
-	strbuf_reset(out);
-	for (i = 0; i < offered->argc; i++) {
-		ok = allow->argc == 0;
-		for (j = 0; j < allow->argc && !ok; j++)
-			ok = strcasecmp(allow->argv[j], offered->argv[i]) == 0;
-		if (ok)
-			strbuf_append_printf(out, "%s%s",
-					     strbuf_len(out) ? " " : "",
-					     offered->argv[i]);
-	}
-	argv_free(&offered);
-	argv_free(&allow);
 }
 
 /* smtp_sasl_failed - "SASL authentication failed; ..." for dsn/why */
@@ -232,7 +214,7 @@ smtp_sasl_auth(SMTP_SESSION *session, const char *mechs, STRBUF *dsn,
 		goto done;
 	}
 	*colon = 0;
-	smtp_sasl_filter(mechs, allowed);
+	xsasl_mech_filter_list(smtp_sasl_mech_filter, mechs, allowed);
 	if (strbuf_len(allowed) == 0) {
 		strbuf_printf(text, "SASL authentication failed: server %s "
 			      "offered no compatible authentication mechanisms "

@@ -49,7 +49,8 @@ smtpd_anvil_init(void)
 		|| var_smtpd_client_connection_rate_limit > 0
 		|| var_smtpd_client_message_rate_limit > 0
 		|| var_smtpd_client_recipient_rate_limit > 0
-		|| var_smtpd_client_new_tls_session_rate_limit > 0;
+		|| var_smtpd_client_new_tls_session_rate_limit > 0
+		|| var_smtpd_client_auth_rate_limit > 0;
 	if (smtpd_anvil_exceptions == NULL) {
 		smtpd_anvil_exceptions =
 			addr_match_list_create_ops(var_smtpd_client_event_limit_exceptions,

@@ -54,114 +54,10 @@
 
 static XSASL_SERVER_IMPL *sasl_impl;	/* NULL: AUTH is never offered */
 static ADDR_MATCH_LIST *sasl_exceptions;	/* smtpd_sasl_exceptions_networks */
-static ARGV *filter_words;		/* smtpd_sasl_mechanism_filter */
-static MAP **filter_maps;		/* per word: its table, or NULL */
+static XSASL_MECH_FILTER *sasl_filter;	/* smtpd_sasl_mechanism_filter */
 static const struct TLS_SESS *sasl_tls_seen;	/* tls_context at create */
 static STRBUF *sasl_mechs;		/* filtered mechanism list */
 static int sasl_used;			/* an AUTH ran on this context */
-
-/*
- * smtpd_sasl_filter_file - the patterns of a /file/name entry ("!" in
- * front of the entry negates each of them)
- */
-
-static void
-smtpd_sasl_filter_file(ARGV *out, const char *path, int negate)
-{
-	STRBUF *line = strbuf_create(100);
-	ARGV   *words;
-	FILE   *fp;
-	int	lineno = 0, first;
-	size_t	i;
-
-	if ((fp = fopen(path, "re")) == NULL)
-		log_fatal("smtpd_sasl_mechanism_filter: open %s: %m", path);
-	while (cfgline_read(fp, line, &lineno, &first) == 0) {
-		words = argv_split(strbuf_str(line), ", \t\r\n");
-		for (i = 0; i < words->argc; i++)
-			argv_add_printf(out, "%s%s", negate ? "!" : "",
-					words->argv[i]);
-		argv_free(&words);
-	}
-	(void) fclose(fp);
-	strbuf_free(&line);
-}
-
-/* smtpd_sasl_filter_init - parse smtpd_sasl_mechanism_filter */
-
-static void
-smtpd_sasl_filter_init(STRBUF *why)
-{
-	const char *word;
-	ARGV   *words;
-	size_t	i;
-
-	if ((words = argv_split_q(var_smtpd_sasl_mechanism_filter,
-				  ", \t\r\n", "{}", why)) == NULL)
-		log_fatal("smtpd_sasl_mechanism_filter: %s", strbuf_str(why));
-	filter_words = argv_create();
-	for (i = 0; i < words->argc; i++) {
-		word = words->argv[i];
-		if (word[word[0] == '!'] == '/')
-			smtpd_sasl_filter_file(filter_words, word + (word[0] == '!'),
-					       word[0] == '!');
-		else
-			argv_add(filter_words, word);
-	}
-	argv_free(&words);
-	filter_maps = xcalloc(filter_words->argc + 1, sizeof(MAP *));
-	for (i = 0; i < filter_words->argc; i++) {
-		word = filter_words->argv[i];
-		if (*word == '!')
-			word++;
-		if (strchr(word, ':') == NULL)
-			continue;
-		if ((filter_maps[i] = map_open(word, O_RDONLY, MAP_F_FOLD_FIX,
-					       why)) == NULL)
-			log_fatal("smtpd_sasl_mechanism_filter: %s",
-				  strbuf_str(why));
-	}
-}
-
-/*
- * smtpd_sasl_filter_match - does smtpd_sasl_mechanism_filter allow the
- * mechanism? The first pattern that matches decides; "!" negates it;
- * nothing matching means no.
- */
-
-static int
-smtpd_sasl_filter_match(const char *mech)
-{
-	STRBUF *value;
-	const char *word;
-	size_t	i;
-	int	negate, found, ret;
-
-	if (filter_words == NULL || filter_words->argc == 0)
-		return 1;
-	for (i = 0; i < filter_words->argc; i++) {
-		word = filter_words->argv[i];
-		negate = *word == '!';
-		if (negate)
-			word++;
-		if (filter_maps[i] != NULL) {
-			value = strbuf_create(20);
-			ret = map_lookup(filter_maps[i], mech, value);
-			strbuf_free(&value);
-			if (ret == MAP_RETRY) {
-				log_warn("smtpd_sasl_mechanism_filter: %s: lookup "
-					 "error for %s", word, mech);
-				return 0;
-			}
-			found = ret == MAP_FOUND;
-		} else {
-			found = strcasecmp(word, mech) == 0;
-		}
-		if (found)
-			return !negate;
-	}
-	return 0;
-}
 
 /* smtpd_sasl_activate - a new AUTH context for the session, if allowed */
 
@@ -170,8 +66,6 @@ smtpd_sasl_activate(SMTPD_STATE *state)
 {
 	XSASL_SERVER_CREATE args;
 	STRBUF *why;
-	ARGV   *mechs;
-	size_t	i;
 
 	if (state->sasl_server) {
 		xsasl_server_free(state->sasl_server);
@@ -206,18 +100,9 @@ smtpd_sasl_activate(SMTPD_STATE *state)
 	/* The filtered mechanism list, for EHLO and AUTH. */
 	if (sasl_mechs == NULL)
 		sasl_mechs = strbuf_create(100);
-	strbuf_reset(sasl_mechs);
-	mechs = argv_split(xsasl_server_get_mechanism_list(state->sasl_server),
-			   " \t");
-	for (i = 0; i < mechs->argc; i++) {
-		str_upper(mechs->argv[i]);
-		if (!smtpd_sasl_filter_match(mechs->argv[i]))
-			continue;
-		if (strbuf_len(sasl_mechs) > 0)
-			strbuf_append_char(sasl_mechs, ' ');
-		strbuf_append(sasl_mechs, mechs->argv[i], strlen(mechs->argv[i]));
-	}
-	argv_free(&mechs);
+	xsasl_mech_filter_list(sasl_filter,
+			       xsasl_server_get_mechanism_list(state->sasl_server),
+			       sasl_mechs);
 	if (strbuf_len(sasl_mechs) == 0) {
 		log_warn("no SASL authentication mechanisms left after "
 			 "filtering; AUTH is not offered to %s", state->namaddr);
@@ -379,7 +264,10 @@ smtpd_sasl_init(void)
 			log_fatal("smtpd_sasl_exceptions_networks: %s",
 				  strbuf_str(why));
 	}
-	smtpd_sasl_filter_init(why);
+	if ((sasl_filter = xsasl_mech_filter_create("smtpd_sasl_mechanism_filter",
+					var_smtpd_sasl_mechanism_filter,
+						    why)) == NULL)
+		log_fatal("smtpd_sasl_mechanism_filter: %s", strbuf_str(why));
 	strbuf_free(&why);
 }
 

@@ -130,4 +130,24 @@ extern int xsasl_client_first(XSASL_CLIENT *client, const char *mechanisms,
 extern int xsasl_client_next(XSASL_CLIENT *client, const char *challenge,
 			     struct STRBUF *response, struct STRBUF *why);
 
+/*
+ * Mechanism filters (smtpd_sasl_mechanism_filter, smtp_sasl_mechanism_filter):
+ * names, type:table and /file/name patterns, "!" to negate; the first
+ * match decides, no match refuses, an empty filter allows all. param
+ * names the parameter in warnings. create: NULL with why for a bad
+ * table or file (open them before dropping privileges). match: 1 when
+ * allowed (a table lookup error logs a warning and refuses). list:
+ * the allowed mechanisms of a space-separated list, upper case.
+ */
+typedef struct XSASL_MECH_FILTER XSASL_MECH_FILTER;
+
+extern XSASL_MECH_FILTER *xsasl_mech_filter_create(const char *param,
+						   const char *spec,
+						   struct STRBUF *why);
+extern int xsasl_mech_filter_match(XSASL_MECH_FILTER *filter,
+				   const char *mech);
+extern void xsasl_mech_filter_list(XSASL_MECH_FILTER *filter,
+				   const char *mechs, struct STRBUF *out);
+extern void xsasl_mech_filter_free(XSASL_MECH_FILTER *filter);
+
 #endif
