@@ -4,7 +4,8 @@
 # Makefile.init (which runs makedefs); after that it builds through them.
 # To change the build options: make makefiles CCARGS='...' AUXLIBS='...'.
 #
-# Targets: all (default), test, unit-test, system-test, install, clean, tidy.
+# Targets: all (default), test, unit-test, system-test, install, clean, tidy,
+# postconf5 (man/man5/postconf.5), html (html/: the documentation pages).
 
 SHELL = /bin/sh
 
@@ -66,9 +67,12 @@ fuzz:
 postconf5: all
 	@/usr/bin/python3 tools/mkpostconf5
 
-# html/ holds the man pages rendered by mandoc; regenerate after editing man/.
+# html/ (not in the source tree) holds the man pages rendered by mandoc,
+# the README_FILES as pages, and an index; postfix-install builds it too
+# when html_directory is not "no". Another directory: make html HTMLDIR=...
+HTMLDIR = html
 html:
-	@sh tools/manhtml
+	@/usr/bin/python3 tools/manhtml $(HTMLDIR)
 
 clean:
 	@for d in $(DIRS); do [ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true

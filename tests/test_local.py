@@ -137,3 +137,21 @@ def test_size_limit(instance, spool):
     send(instance, "pftest1@host.example.com",
          body=b"Subject: big\n\n" + b"x" * 300 + b"\n")
     instance.wait_log("File too large")
+
+
+def test_root_commands_run_as_default_privs(instance, spool):
+    """Mail for root is never delivered to a command or file as root:
+    mailbox_command for root runs with $default_privs (as in local(8)),
+    while for an ordinary user it runs as that user."""
+    out = os.path.join(instance.base, "ids")
+    os.makedirs(out)
+    os.chmod(out, 0o1777)
+    instance.mail_system(mail_spool_directory=spool,
+                         mailbox_command="/usr/bin/id -u > %s/$user" % out)
+    send(instance, "root@host.example.com")
+    send(instance, "pftest1@host.example.com")
+    nobody = pwd.getpwnam("nobody").pw_uid
+    assert wait_file(os.path.join(out, "root")).strip() == \
+        str(nobody).encode()
+    assert wait_file(os.path.join(out, "pftest1")).strip() == \
+        str(pwd.getpwnam("pftest1").pw_uid).encode()

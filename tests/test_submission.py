@@ -249,3 +249,28 @@ def test_postdrop_refuses_bad_input(instance):
     [name] = os.listdir(maildrop(instance))
     with open(os.path.join(maildrop(instance), name), "rb") as f:
         assert record("S", "") in f.read()
+
+
+def test_authorized_submit_users(instance):
+    """authorized_submit_users: sendmail and postdrop refuse a user the
+    list excludes (here root itself), with Postfix's message and exit
+    status EX_NOPERM, and nothing reaches the maildrop queue."""
+    instance.start()
+    instance.write_main_cf(authorized_submit_users="!root, static:all")
+    proc = sendmail(instance, "-f", "a@example.org", "b@example.org")
+    assert proc.returncode == 77, proc.stderr
+    assert "User root(0) is not allowed to submit mail" in proc.stderr
+    proc = subprocess.run([instance.installed.command("postdrop"), "-c",
+                           instance.etc], input=b"", capture_output=True,
+                          env=env_without_config(), timeout=60)
+    assert proc.returncode == 77
+    assert b"User root(0) is not allowed to submit mail" in proc.stderr
+    assert os.listdir(maildrop(instance)) == []
+    # A table and a /file/name pattern work as in the other lists.
+    users = os.path.join(instance.base, "submitters")
+    with open(users, "w") as f:
+        f.write("# who may submit\nroot\n")
+    instance.write_main_cf(authorized_submit_users=users)
+    proc = sendmail(instance, "-f", "a@example.org", "b@example.org")
+    assert proc.returncode == 0, proc.stderr
+    assert len(os.listdir(maildrop(instance))) == 1

@@ -145,6 +145,7 @@ char *var_info_log_address_format;
 int var_initial_destination_concurrency;
 char *var_internal_mail_filter_classes;
 int var_ipc_idle;
+char *var_known_tcp_ports;
 int var_ipc_timeout;
 int var_ipc_ttl;
 int var_line_length_limit;
@@ -472,6 +473,9 @@ const PARAM_DEF params_global[] = {
     PARAM_TIME("ipc_idle", "5s", &var_ipc_idle, 1, 0),
     PARAM_TIME("ipc_timeout", "3600s", &var_ipc_timeout, 1, 0),
     PARAM_TIME("ipc_ttl", "1000s", &var_ipc_ttl, 1, 0),
+    PARAM_STR("known_tcp_ports",
+	      "lmtp=24, smtp=25, smtps=submissions=465, submission=587",
+	      &var_known_tcp_ports, 0, 0),
     PARAM_INT("line_length_limit", 2048, &var_line_length_limit, 512, 0),
     PARAM_INT("local_destination_concurrency_limit", 2,
 	      &var_local_destination_concurrency_limit, 0, 0),

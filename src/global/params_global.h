@@ -81,6 +81,7 @@ extern char *var_info_log_address_format;
 extern int var_initial_destination_concurrency;
 extern char *var_internal_mail_filter_classes;
 extern int var_ipc_idle;
+extern char *var_known_tcp_ports;
 extern int var_ipc_timeout;
 extern int var_ipc_ttl;
 extern int var_line_length_limit;

@@ -243,7 +243,6 @@ local_read_file(const char *path, uid_t uid, gid_t gid, uid_t owner,
 static void
 local_owner_privs(const char *spec, uid_t *uid, gid_t *gid)
 {
-	struct passwd *pw;
 	struct stat st;
 	const char *name = strchr(spec, ':');
 	char   *path;
@@ -260,8 +259,20 @@ local_owner_privs(const char *spec, uid_t *uid, gid_t *gid)
 			return;
 		}
 	}
+	local_default_privs(uid, gid);
+}
+
+/* local_default_privs - the rights of $default_privs */
+
+void
+local_default_privs(uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+
 	if ((pw = getpwnam(var_default_privs)) == NULL)
 		log_fatal("unknown default_privs user: %s", var_default_privs);
+	if (pw->pw_uid == 0)
+		log_fatal("default_privs user %s has user ID 0", var_default_privs);
 	*uid = pw->pw_uid;
 	*gid = pw->pw_gid;
 }

@@ -60,6 +60,13 @@ extern int local_report(LOCAL_CTX *ctx, const LOCAL_ATTR *attr,
 			const char *status, const char *fmt, ...)
 	PRINTFLIKE(4, 5);
 extern int local_recipient(LOCAL_CTX *ctx, const LOCAL_ATTR *attr);
+
+/*
+ * The user and group of $default_privs: files and commands never run
+ * as root (root-owned alias tables and .forward files, mailbox_command
+ * for root); fatal when the account is missing or is root.
+ */
+extern void local_default_privs(uid_t *uid, gid_t *gid);
 extern int local_is_allowed(const char *list, int exp_type);
 extern int local_expand(struct STRBUF *out, const char *pattern,
 			const LOCAL_ATTR *attr, const char *filter);

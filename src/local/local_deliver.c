@@ -156,6 +156,8 @@ local_deliver_file(LOCAL_CTX *ctx, const LOCAL_ATTR *attr, const char *path)
 {
 	STRBUF *status = strbuf_create(10), *reason = strbuf_create(100);
 	int     flags, ret;
+	uid_t   uid;
+	gid_t   gid;
 
 	if (local_dup(ctx, "file", attr->uid, path)) {
 		strbuf_free(&status);
@@ -168,7 +170,11 @@ local_deliver_file(LOCAL_CTX *ctx, const LOCAL_ATTR *attr, const char *path)
 	}
 	flags = local_hdr_wanted("file") ? MAIL_COPY_MBOX
 	    : (MAIL_COPY_MBOX & ~MAIL_COPY_DELIVERED);
-	if (set_eugid(attr->uid, attr->gid) < 0)
+	uid = attr->uid;
+	gid = attr->gid;
+	if (uid == 0)
+		local_default_privs(&uid, &gid);
+	if (set_eugid(uid, gid) < 0)
 		log_fatal("set_eugid: %m");
 	if (str_has_suffix(path, "/"))
 		ret = maildir_deliver(ctx->req, path, flags & ~(MAIL_COPY_FROM
@@ -292,7 +298,11 @@ local_deliver_command(LOCAL_CTX *ctx, const LOCAL_ATTR *attr,
 	pid_t   pid;
 	time_t  deadline;
 	const char *shell;
+	uid_t   uid = attr->uid;
+	gid_t   gid = attr->gid;
 
+	if (uid == 0)				/* never as root */
+		local_default_privs(&uid, &gid);
 	if (local_dup(ctx, "command", attr->uid, command)) {
 		ret = 0;
 		goto done;
@@ -334,7 +344,7 @@ local_deliver_command(LOCAL_CTX *ctx, const LOCAL_ATTR *attr,
 		(void) close(in[0]);
 		(void) close(in[1]);
 		(void) close(out_fd);
-		if (set_ugid(attr->uid, attr->gid) < 0)
+		if (set_ugid(uid, gid) < 0)
 			_exit(75);
 		if (attr->home == NULL || chdir(attr->home) < 0)
 			(void) chdir("/");

@@ -39,8 +39,7 @@ master_ent_vars_init(MASTER_ENT_VARS *vars)
 	vars->daemon_directory = var_daemon_directory;
 	vars->inet_interfaces = var_inet_interfaces;
 	vars->inet_protocols = var_inet_protocols;
-	/* XXX #4 known_tcp_ports is not in the parameter table yet. */
-	vars->known_tcp_ports = mainconf_lookup("known_tcp_ports");
+	vars->known_tcp_ports = var_known_tcp_ports;
 	vars->service_disable = var_master_service_disable;
 	vars->default_process_limit = var_default_process_limit;
 	vars->throttle_time = var_service_throttle_time;

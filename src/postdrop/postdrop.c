@@ -48,6 +48,7 @@
 #include "mail_queue.h"		/* global */
 #include "maildrop.h"
 #include "mainconf.h"
+#include "user_acl.h"
 #include "setgid_trust.h"
 #include "maillog_client.h"
 #include "param.h"
@@ -196,6 +197,9 @@ main(int argc, char **argv)
 		log_warn("unknown syslog_facility: %s", var_syslog_facility);
 	if (maillog_client_init(MAILLOG_CLIENT_FLAG_NONE, why) < 0)
 		log_fatal("%s", strbuf_str(why));
+
+	/* authorized_submit_users: postdrop is where it cannot be bypassed. */
+	user_acl_require(var_authorized_submit_users, "submit mail");
 
 	if (chdir(var_queue_directory) < 0)
 		log_fatal_status(EX_TEMPFAIL, "chdir %s: %m", var_queue_directory);

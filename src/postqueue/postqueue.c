@@ -53,6 +53,7 @@
 #include "params_global.h"
 #include "setgid_trust.h"
 #include "showq_proto.h"
+#include "user_acl.h"
 #include "master_proto.h"	/* master */
 #include "trigger_send.h"
 #include "postqueue.h"
@@ -75,92 +76,17 @@ static const char pq_flush_request[] = {
 	TRIGGER_REQ_SCAN_DEFERRED, TRIGGER_REQ_SCAN_INCOMING,
 };
 
-/* pq_acl_item - does one list item match user: 1, 0, or -1 (error) */
-
-static int
-pq_acl_item(const char *item, const char *user)
-{
-	STRBUF *why;
-	STRBUF *value;
-	MAP    *map;
-	int     ret;
-
-	if (strchr(item, ':') == NULL)
-		return strcasecmp(item, user) == 0;
-	why = strbuf_create(100);
-	if ((map = map_open(item, O_RDONLY, MAP_F_FOLD_ANY, why)) == NULL) {
-		log_warn("%s", strbuf_str(why));
-		strbuf_free(&why);
-		return -1;
-	}
-	value = strbuf_create(100);
-	switch (map_lookup(map, user, value)) {
-	case MAP_FOUND:
-		ret = 1;
-		break;
-	case MAP_NOTFOUND:
-		ret = 0;
-		break;
-	default:
-		log_warn("%s: table lookup problem: %s", item, map_error(map));
-		ret = -1;
-		break;
-	}
-	map_close(map);
-	strbuf_free(&value);
-	strbuf_free(&why);
-	return ret;
-}
-
-/*
- * pq_acl_ok - is user in list? The first item that matches decides
- * (a "!" item denies); no match, or a table error, denies.
- */
-
-static int
-pq_acl_ok(const char *list, const char *user)
-{
-	char   *copy = xstrdup(list);
-	char   *bp = copy;
-	char   *item;
-	int     negate;
-	int     match;
-	int     ret = 0;
-
-	while ((item = token_next(&bp, ", \t\r\n")) != NULL) {
-		negate = (*item == '!');
-		if (negate)
-			item++;
-		if ((match = pq_acl_item(item, user)) < 0)
-			break;
-		if (match) {
-			ret = !negate;
-			break;
-		}
-	}
-	xfree(copy);
-	return ret;
-}
-
-/* pq_check_acl - exit unless the caller may do this */
+/* pq_check_acl - exit unless the caller may do this (root, mail_owner: always) */
 
 static void
 pq_check_acl(const char *list, const char *what)
 {
 	struct passwd *pw;
-	STRBUF *name = strbuf_create(40);
 	uid_t   uid = getuid();
 
 	if (uid == 0 || ((pw = getpwnam(var_mail_owner)) != NULL && pw->pw_uid == uid))
 		return;
-	if ((pw = getpwuid(uid)) != NULL)
-		strbuf_set(name, pw->pw_name);
-	else
-		strbuf_printf(name, "%ld", (long) uid);
-	if (!pq_acl_ok(list, strbuf_str(name)))
-		log_fatal_status(EX_NOPERM, "User %s(%ld) is not allowed to %s",
-				 strbuf_str(name), (long) uid, what);
-	strbuf_free(&name);
+	user_acl_require(list, what);
 }
 
 /* pq_connect - connect to public/service; NULL (errno set) when down */

@@ -58,6 +58,7 @@
 #include "maildrop.h"
 #include "maillog_client.h"
 #include "mainconf.h"
+#include "user_acl.h"
 #include "param.h"
 #include "params_global.h"
 #include "qfile.h"
@@ -634,6 +635,7 @@ main(int argc, char **argv)
 	case SM_MODE_MAILQ:
 		sm_postqueue(config_dir, "-p", NULL);
 	case SM_MODE_SMTP:
+		user_acl_require(var_authorized_submit_users, "submit mail");
 		sm_smtp(config_dir);
 	case SM_MODE_VERIFY:
 		/* Queue a probe: the agents report, nothing is delivered. */
@@ -646,6 +648,7 @@ main(int argc, char **argv)
 	default:
 		break;
 	}
+	user_acl_require(var_authorized_submit_users, "submit mail");
 	if (optind >= argc && !req.extract)
 		sm_usage("Recipient addresses must be specified on the command line or via the -t option");
 	/* As in Postfix, -F overrides the sender full name in $NAME. */
