@@ -220,10 +220,13 @@ class SmtpSession:
         return self.reply()
 
     def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+        """Close for real: the reader holds the socket open too, so
+        both must go before the server sees the connection end."""
+        for obj in (self.file, self.sock):
+            try:
+                obj.close()
+            except OSError:
+                pass
 
 
 class Instance:
