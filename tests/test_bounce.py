@@ -287,6 +287,17 @@ def test_double_bounce(instance):
     assert "sender: double-bounce@host.example.com" in env
     assert msg["Subject"] == "Postmaster Copy: Undelivered Mail"
 
+    # "bounce" implies "2bounce" (postconf.5, notify_classes).
+    before = incoming_ids(instance)
+    instance.write_main_cf(notify_classes="resource, software, bounce")
+    replies, err = run_bounce(instance, "bounce", [
+        append(queue_id, "bob@host.example.com", "5.1.1", "no such user"),
+        notify("flush", queue_id, "")])
+    assert replies == [{"status": 0}, {"status": 0}], err
+    new_id = new_message(instance, before)
+    env, msg = envelope_and_message(instance, new_id)
+    assert "recipient: postmaster@host.example.com" in env
+
 
 def test_delay_warning_keeps_log(instance):
     queue_id = setup_original(instance)

@@ -280,3 +280,17 @@ def test_header_rewrite_clients(instance, clients, attrs):
                    "append_dot_mydomain": "no"}, attrs)
     assert "From: joe@%s" % H in lines, lines
     assert "To: ann@%s, bob@x" % H in lines, lines
+
+
+def test_inline_table_with_several_entries(instance):
+    """A list of tables keeps "{...}" whole: an inline: table with
+    several entries (commas and spaces inside the braces) works in
+    cleanup's virtual_alias_maps, as in smtpd and Postfix."""
+    settings = {"virtual_alias_maps": "inline:{ a@v.example=x@x.example, "
+                "{ b@v.example = y@x.example, z@x.example } }"}
+    queue_id, reply = run(instance, settings, {}, "s@x.example",
+                          ["a@v.example", "b@v.example"], ["Subject: x"])
+    assert reply["status"] == 0, reply
+    text = postcat(instance, queue_id)
+    assert envelope(text)[1] == ["x@x.example", "y@x.example",
+                                 "z@x.example"], text

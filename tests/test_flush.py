@@ -12,6 +12,8 @@ flushes every log.
 """
 
 import os
+import socket
+import threading
 import time
 
 import pytest
@@ -107,3 +109,30 @@ def test_send_file_and_purge(flush):
     assert abs(os.stat(two).st_mtime - time.time()) < 60
     assert os.path.getsize(os.path.join(instance.queue, "flush",
                                         "example.net")) == 0
+
+
+def test_wakes_queue_service_name(flush):
+    """flush wakes $queue_service_name, not a fixed "qmgr"."""
+    instance = flush
+    instance.write_main_cf(queue_service_name="qmgr2")
+    path = os.path.join(instance.queue, "public", "qmgr2")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+    server.settimeout(20)
+    got = []
+
+    def serve():
+        conn, _ = server.accept()
+        got.append(conn.recv(100))
+        conn.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        deferred_file(instance, QID)
+        assert flush_request(instance, "send_file", "", QID)[0] == 0
+        thread.join(20)
+        assert got == [b"D"], got
+    finally:
+        server.close()

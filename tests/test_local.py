@@ -133,10 +133,27 @@ def test_unknown_user(instance, spool):
 
 
 def test_size_limit(instance, spool):
-    instance.mail_system(mail_spool_directory=spool, mailbox_size_limit="200")
+    # The mailbox may not be smaller than a message: fill it instead.
+    path = os.path.join(spool, "pftest1")
+    with open(path, "wb") as f:
+        f.write(b"From old@example.org Thu Jan  1 00:00:00 1970\n"
+                + b"y" * 1900 + b"\n\n")
+    pw = pwd.getpwnam("pftest1")
+    os.chown(path, pw.pw_uid, pw.pw_gid)
+    instance.mail_system(mail_spool_directory=spool,
+                         mailbox_size_limit="2048",
+                         message_size_limit="2048")
     send(instance, "pftest1@host.example.com",
          body=b"Subject: big\n\n" + b"x" * 300 + b"\n")
     instance.wait_log("File too large")
+
+
+def test_size_limit_below_message_size_limit(instance, spool):
+    """Postfix's local refuses to start with such a setting."""
+    instance.mail_system(mail_spool_directory=spool, mailbox_size_limit="200")
+    send(instance, "pftest1@host.example.com")
+    instance.wait_log("fatal: main.cf configuration error: "
+                      "mailbox_size_limit is smaller than message_size_limit")
 
 
 def test_root_commands_run_as_default_privs(instance, spool):

@@ -549,3 +549,35 @@ def test_site_flush_needs_fast_flush_domains(instance):
     proc = instance.sendmail("-qS")
     assert proc.returncode == 64
     assert b"-qS is not implemented" in proc.stderr
+
+
+def test_renamed_services(instance):
+    """postdrop and postsuper wake $pickup_service_name, and pickup
+    hands mail to $cleanup_service_name, not the default names."""
+    instance.mail_system(start=False, pickup_service_name="pickup2",
+                         cleanup_service_name="cleanup2")
+    start_names = {"pickup": "pickup2", "cleanup": "cleanup2"}
+    with open(instance.master_cf) as f:
+        lines = []
+        for line in f:
+            name = line.split(" ", 1)[0]
+            if name == "qmgr":
+                continue
+            if name in start_names:
+                line = start_names[name] + line[len(name):]
+            lines.append(line)
+    if not any(line.startswith("pickup2 ") for line in lines):
+        pytest.skip("needs pickup")
+    with open(instance.master_cf, "w") as f:
+        f.writelines(lines)
+    instance.start()
+    wait_until(lambda: os.path.exists(
+        os.path.join(instance.queue, "public", "pickup2")), 10,
+        "public/pickup2")
+    # pickup polls only every 60 seconds: the trigger must find it.
+    old = submit(instance, "a@example.com", "b@example.com")
+    move(instance, old, "incoming", "deferred")
+    proc = postsuper(instance, "-r", old)
+    assert proc.returncode == 0, proc.stderr
+    wait_until(lambda: len(incoming(instance)) == 1, 20,
+               "the requeued message in incoming/")

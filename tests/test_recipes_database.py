@@ -107,18 +107,20 @@ def test_recipe_db_inline(instance):
         assert client.rcpt("root@" + H)[0] == 250
 
 
-def test_inline_single_entry_in_cleanup(instance):
-    """The workaround of the known problem: one entry, no spaces."""
+def test_inline_several_entries_in_cleanup(instance):
+    """inline: with several entries (spaces and commas inside the
+    braces) also works in cleanup's virtual_alias_maps."""
     require(instance, "smtp", "pickup")
     with SMTPSink() as sink:
         instance.mail_system(
             relayhost="[127.0.0.1]:%d" % sink.port,
-            virtual_alias_maps="inline:{abuse@%s=alice@example.com}" % H)
-        r = instance.sendmail("-f", "root", "abuse@" + H,
+            virtual_alias_maps="inline:{ abuse@%s=alice@example.com, "
+                               "{ sales@%s = bob@example.com } }" % (H, H))
+        r = instance.sendmail("-f", "root", "abuse@" + H, "sales@" + H,
                               input=b"Subject: inline\n\nbody\n")
         assert r.returncode == 0, r.stderr
         msg = sink.wait_messages(1, timeout=30)[0]
-    assert msg.rcpts == ["alice@example.com"]
+    assert sorted(msg.rcpts) == ["alice@example.com", "bob@example.com"]
 
 
 def test_recipe_db_regexp(instance):

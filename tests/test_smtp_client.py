@@ -403,6 +403,23 @@ def test_bind_address(instance):
         assert sink.sessions[0].peer[0] == "127.0.0.2"
 
 
+def test_lmtp_bad_bind_address_warning(instance):
+    """The warning about an unusable source address names the LMTP
+    parameter, lmtp_bind_address, for the lmtp client."""
+    if not os.path.exists(os.path.join(
+            instance.installed.path("daemon_directory"), "lmtp")):
+        pytest.skip("lmtp is not installed")
+    with SMTPSink(lmtp=True) as sink:
+        start(instance, "",
+              default_transport="lmtp:inet:127.0.0.1:%d" % sink.port,
+              lmtp_bind_address="::1")
+        send(instance, "b@remote.example")
+        sink.wait_messages(1)
+        line = wait_lines(instance, r"warning: .*bad source address")[0]
+        assert "lmtp_bind_address: bad source address for IPv4 " \
+            'connections: "::1"' in line, line
+
+
 def test_all_servers_5xx_greeting_bounces(instance):
     """Every server greets with 5xx: bounced, not deferred."""
     with SMTPSink(replies={"greeting": "554 5.7.1 go away"}) as a, \

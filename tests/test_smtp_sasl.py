@@ -105,6 +105,17 @@ def test_server_without_auth(instance):
         assert "AUTH" not in sink.sessions[0].verbs()
 
 
+def test_server_without_auth_table_error(instance):
+    """The table is not consulted when the server offers no AUTH, so a
+    table that fails does not defer the mail (Postfix)."""
+    with SMTPSink() as sink:
+        hop = "[127.0.0.1]:%d" % sink.port
+        start(instance, hop, smtp_sasl_password_maps="fail:broken")
+        send(instance, "t@remote.example")
+        sink.wait_messages(1)
+        assert "AUTH" not in sink.sessions[0].verbs()
+
+
 def test_wrong_password_defers(instance):
     """535 from the server: deferred (soft bounce), in Postfix's words."""
     with auth_sink() as sink:

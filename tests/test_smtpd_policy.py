@@ -251,6 +251,23 @@ def test_etrn_domain(policy, instance):
     assert req["sender"] == "" and req["recipient"] == "", req
 
 
+def test_stress_attribute(policy, instance):
+    """stress= carries $stress ("yes" when master runs smtpd under
+    stress), as in Postfix."""
+    inst = start(instance, "check_policy_service inet:127.0.0.1:%d"
+                 % policy.port, stress="yes")
+    s = SmtpSession(inst.port)
+    try:
+        assert s.cmd("EHLO client.example").startswith("250")
+        assert s.cmd("MAIL FROM:<a@example.org>").startswith("250")
+        assert s.cmd("RCPT TO:<dunno@host.example.com>").startswith("250")
+        s.cmd("QUIT")
+    finally:
+        s.close()
+    assert len(policy.requests) == 1, policy.requests
+    assert policy.requests[0][1]["stress"] == "yes", policy.requests
+
+
 def test_connection_outlives_session_until_max_idle(policy, instance):
     """As in Postfix, a policy connection is kept after the session ends
     (the next session of the same process reuses it) and is closed when

@@ -228,6 +228,18 @@ def test_helo_required_and_vrfy_disabled(instance):
     assert c.cmd("QUIT") == "221 2.0.0 Bye"
 
 
+def test_helo_required_vrfy(instance):
+    """VRFY, like MAIL, wants HELO/EHLO first when it is required."""
+    require()
+    instance.mail_system(**BASE, smtpd_helo_required="yes")
+    c = connect(instance)
+    assert c.cmd("VRFY x@example.com") == \
+        "503 5.5.1 Error: send HELO/EHLO first"
+    assert c.cmd("HELO c").startswith("250")
+    assert c.cmd("VRFY x@example.com") == "252 2.0.0 x@example.com"
+    assert c.cmd("QUIT") == "221 2.0.0 Bye"
+
+
 def test_end_to_end_received_header(instance, spool):
     """smtplib to a mailbox: Received: in Postfix's shape, dot-stuffing
     undone, 250 with the queue ID, client= log line."""

@@ -256,3 +256,29 @@ def test_crlf_line_endings(pipeline):
     check_added(queue_id, headers, "root@" + ORIGIN)
     assert b"X-Folded: one\n\ttwo" in headers
     assert body == b"line 1\n\nline 3\n"
+
+
+def test_fix_line_endings_strict(pipeline):
+    """strict: CRLF becomes LF only when the first line ends in CRLF."""
+    pipeline.write_main_cf(sendmail_fix_line_endings="strict")
+    queue_id = submit(pipeline, ["rcpt@example.org"],
+                      b"Subject: lf first\n\nline 1\r\nline 2\n")
+    _, content, _ = postcat(pipeline, queue_id)
+    assert split_content(content)[1] == b"line 1\r\nline 2\n"
+    queue_id = submit(pipeline, ["rcpt@example.org"],
+                      b"Subject: crlf first\r\n\r\nline 1\r\nline 2\n")
+    _, content, _ = postcat(pipeline, queue_id)
+    assert b"\r" not in content
+    assert split_content(content)[1] == b"line 1\nline 2\n"
+
+
+def test_fix_line_endings_invalid(pipeline):
+    pipeline.write_main_cf(sendmail_fix_line_endings="sometimes")
+    proc = subprocess.run([pipeline.installed.path("sendmail_path"), "-C",
+                           pipeline.etc, "rcpt@example.org"],
+                          input=b"Subject: x\n\nbody\n",
+                          env=env_without_config(), capture_output=True,
+                          timeout=60)
+    assert proc.returncode != 0
+    assert b"invalid sendmail_fix_line_endings value: sometimes" \
+        in proc.stderr, proc.stderr

@@ -246,3 +246,17 @@ def test_smtpd_refuses_unknown_mailbox(instance, vsettings,
                          r"<nobody@one\.example>: Recipient address "
                          r"rejected: User unknown in virtual mailbox table;",
                          instance.log()), instance.log()
+
+
+def test_mailbox_limit_below_message_size_limit(instance):
+    """Postfix's virtual refuses to start with such a setting."""
+    need(instance, "virtual", "pickup", "cleanup", "trivial-rewrite",
+         "bounce")
+    deliver_proto.agent_system(instance, virtual_mailbox_limit="200")
+    reply, proc = deliver_proto.run_agent(instance, "virtual",
+                                          ["-n", "virtual"], b"")
+    assert reply == b"", reply
+    assert proc.returncode != 0
+    text = "fatal: main.cf configuration error: " \
+        "virtual_mailbox_limit is smaller than message_size_limit"
+    assert text in proc.stderr or instance.wait_log(text) is not None

@@ -523,8 +523,10 @@ bounce_send(const BOUNCE_MSG *msg, BOUNCE_NOTICE *n, const char *from,
 	return status == CLEANUP_STAT_OK ? 0 : -1;
 }
 
-/* bounce_notify_class - is class listed in $notify_classes? */
-
+/*
+ * bounce_notify_class - is class listed in $notify_classes? As Postfix
+ * documents, "bounce" also implies "2bounce".
+ */
 static int
 bounce_notify_class(const char *class_name)
 {
@@ -534,7 +536,9 @@ bounce_notify_class(const char *class_name)
 	int	found = 0;
 
 	while (!found && (tok = token_next(&bp, ", \t\r\n")) != NULL)
-		found = strcasecmp(tok, class_name) == 0;
+		found = strcasecmp(tok, class_name) == 0
+		    || (strcasecmp(class_name, "2bounce") == 0
+			&& strcasecmp(tok, "bounce") == 0);
 	xfree(copy);
 	return found;
 }

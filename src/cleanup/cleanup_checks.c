@@ -123,7 +123,7 @@ static void
 cleanup_checks_open(CHECKS *checks, const char *value)
 {
 	STRBUF *why = strbuf_create(100);
-	ARGV   *specs = argv_split(value, ", \t\r\n");
+	ARGV   *specs = map_split_specs("cleanup", value);
 	size_t	i;
 
 	checks->count = 0;

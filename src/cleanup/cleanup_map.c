@@ -353,7 +353,7 @@ cleanup_map_mask(const char *param, const char *value,
 static void
 cleanup_map_open(CLEANUP_MAPS *maps, const char *value)
 {
-	ARGV   *specs = argv_split(value, ", \t\r\n");
+	ARGV   *specs = map_split_specs("cleanup", value);
 	STRBUF *why = strbuf_create(100);
 	size_t	i;
 

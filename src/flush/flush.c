@@ -89,9 +89,12 @@ flush_kick_qmgr(void)
 	STRBUF *why = strbuf_create(100);
 	static const char req[] = {TRIGGER_REQ_SCAN_DEFERRED};
 
-	if (trigger_send(MASTER_TYPE_UNIX, "public/qmgr", req, sizeof(req),
-			 10, why) < 0)
-		log_warn("trigger public/qmgr: %s", strbuf_str(why));
+	char   *qmgr = str_concat("public/", var_queue_service_name, (char *) 0);
+
+	if (trigger_send(MASTER_TYPE_UNIX, qmgr, req, sizeof(req),
+			 var_trigger_timeout, why) < 0)
+		log_warn("trigger %s: %s", qmgr, strbuf_str(why));
+	xfree(qmgr);
 	strbuf_free(&why);
 }
 

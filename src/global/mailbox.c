@@ -201,6 +201,21 @@ mailbox_copy(DELIVER_REQUEST *req, int fd, int copy_flags,
 	return ret == MAIL_COPY_OK ? 0 : -1;
 }
 
+/* mbox_wrong_owner - path is a plain file that owner does not own */
+
+static int
+mbox_wrong_owner(const char *path, uid_t owner)
+{
+	struct stat st;
+	int     saved = errno;
+	int     ret;
+
+	ret = owner != (uid_t) -1 && lstat(path, &st) == 0
+	    && S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_uid != owner;
+	errno = saved;
+	return ret;
+}
+
 /* mbox_deliver_owner - append to an mbox file (see mailbox.h) */
 
 int
@@ -243,8 +258,18 @@ mbox_deliver_owner(DELIVER_REQUEST *req, const char *path,
 	fd = safe_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600, &st,
 		       owner, group, why);
 	if (fd < 0) {
-		(void) mailbox_fail(status, reason, mailbox_dsn(errno, "5.2.0"),
-				    "%s", strbuf_str(why));
+		err = errno;
+		if (mbox_wrong_owner(path, owner)) {
+			/* Postfix defers: the owner may be fixed by hand. */
+			log_warn("specify \"strict_mailbox_ownership = no\" "
+				 "to ignore mailbox ownership mismatch");
+			(void) mailbox_fail(status, reason, "4.2.0",
+				  "destination %s is not owned by recipient",
+					    path);
+		} else
+			(void) mailbox_fail(status, reason,
+					    mailbox_dsn(err, "5.2.0"),
+					    "%s", strbuf_str(why));
 		goto out;
 	}
 	if (((mask & MBOX_LOCK_FCNTL) && mbox_kernel_lock(fd, lock_fcntl) < 0)

@@ -438,6 +438,9 @@ test_mbox_owner(void **state)
 	assert_int_equal(mbox_deliver_owner(&req, path, "fcntl", 0,
 					    MAIL_COPY_MBOX, "u", "", 65534,
 					    65534, status, reason), -1);
+	/* Postfix defers (strict_mailbox_ownership), it does not bounce. */
+	assert_string_equal(strbuf_str(status), "4.2.0");
+	assert_non_null(strstr(strbuf_str(reason), "not owned by recipient"));
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 0);
 	unlink(path);

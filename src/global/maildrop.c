@@ -208,10 +208,25 @@ maildrop_copy_text(IOSTREAM *in, IOSTREAM *out, int flags, size_t chunk)
 	int     skipping = 0;		/* dropping the rest of a From_ line */
 	int     first = 1;
 	int     type;
+	int     strip = (flags & MAILDROP_TEXT_STRIP_CR) != 0;
+	int     undecided = !strip && (flags & MAILDROP_TEXT_STRIP_CR_FIRST);
 
 	while ((status = iostream_get_line(in, line, chunk,
-			  (flags & MAILDROP_TEXT_STRIP_CR) ? IOS_LINE_STRIP_CR : 0))
+					   strip ? IOS_LINE_STRIP_CR : 0))
 	       != IOS_EOF) {
+
+		/*
+		 * sendmail_fix_line_endings = strict: the end of the first
+		 * line decides for the whole message, as in Postfix.
+		 */
+		if (undecided && status != IOS_LINE_MORE) {
+			undecided = 0;
+			if (status == IOS_LINE_COMPLETE && strbuf_len(line) > 0
+			    && strbuf_str(line)[strbuf_len(line) - 1] == '\r') {
+				strip = 1;
+				strbuf_truncate(line, strbuf_len(line) - 1);
+			}
+		}
 		if (first && line_start && (flags & MAILDROP_TEXT_SKIP_FROM)
 		    && strncmp(strbuf_str(line), "From ", 5) == 0)
 			skipping = 1;

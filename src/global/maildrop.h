@@ -74,6 +74,7 @@ extern int maildrop_check_end(const MAILDROP_CHECK *mc, struct STRBUF *why);
 #define MAILDROP_TEXT_DOT	(1 << 0)	/* a line "." ends the message */
 #define MAILDROP_TEXT_SKIP_FROM	(1 << 1)	/* drop a leading "From " line */
 #define MAILDROP_TEXT_STRIP_CR	(1 << 2)	/* CRLF becomes LF */
+#define MAILDROP_TEXT_STRIP_CR_FIRST (1 << 3)	/* ... if the first line has CRLF */
 
 /*
  * Copy message text from in to out as content records: one

@@ -18,6 +18,7 @@
 #include "mem.h"
 #include "strbuf.h"
 #include "stringops.h"
+#include "argv.h"
 #include "lock_file.h"
 #include "map.h"
 
@@ -41,6 +42,7 @@ map_alloc(const char *type, const char *name, size_t size, int open_flags,
 	map->mtime = 0;
 	map->why = strbuf_create(100);
 	map->fold_buf = NULL;
+	map_list_add(map);
 	return map;
 }
 
@@ -49,6 +51,7 @@ map_alloc(const char *type, const char *name, size_t size, int open_flags,
 void
 map_free(MAP *map)
 {
+	map_list_remove(map);
 	xfree(map->name);
 	strbuf_free(&map->why);
 	if (map->fold_buf)
@@ -320,17 +323,17 @@ map_close_commit(MAP *map, STRBUF *why)
 	return status < 0 ? -1 : 0;
 }
 
-/* map_changed - whether the file under the table was changed or replaced */
 
-int
-map_changed(const MAP *map)
+/* map_split_specs - a parameter's list of tables, braces kept whole */
+
+ARGV   *
+map_split_specs(const char *param, const char *value)
 {
-	struct stat st;
+	STRBUF *why = strbuf_create(100);
+	ARGV   *specs;
 
-	if (map->stat_fd < 0)
-		return 0;
-	if (fstat(map->stat_fd, &st) < 0)
-		return 1;
-	/* A file renamed over ours leaves ours without a name. */
-	return st.st_mtime != map->mtime || st.st_nlink == 0;
+	if ((specs = argv_split_q(value, ", \t\r\n", "{}", why)) == NULL)
+		log_fatal("%s: %s", param, strbuf_str(why));
+	strbuf_free(&why);
+	return specs;
 }

@@ -83,6 +83,10 @@ struct MAP {
 	/* For map_changed(): a descriptor of the table's file, or -1. */
 	int     stat_fd;
 	time_t  mtime;		/* its modification time at open */
+
+	/* Every open table of the process (map_changed_any()). */
+	struct MAP *open_prev;
+	struct MAP *open_next;
 };
 
 typedef struct MAP_DRIVER {
@@ -149,6 +153,27 @@ extern const char *map_error(const MAP *map);	/* last error text */
  * that stays open (drivers that leave stat_fd at -1) never change.
  */
 extern int map_changed(const MAP *map);
+
+/*
+ * The first table of this process whose file was changed or replaced
+ * since it was opened, or NULL. Long-running daemons call it between
+ * requests and restart, so that "postmap" takes effect without a
+ * reload (as Postfix daemons do).
+ */
+extern const MAP *map_changed_any(void);
+
+/*
+ * The table specs of a parameter value: "type:name" items separated by
+ * commas and/or white space, a "{...}" group kept whole (so that
+ * "inline:{ a=b, c=d }" is one item). Fatal, naming param, for
+ * unbalanced braces. The caller frees the result.
+ */
+struct ARGV;
+extern struct ARGV *map_split_specs(const char *param, const char *value);
+
+/* map_list.c: map_alloc() and map_free() keep the list of open tables. */
+extern void map_list_add(MAP *map);
+extern void map_list_remove(MAP *map);
 
 /* The driver for a type, or NULL. */
 extern const MAP_DRIVER *map_driver_find(const char *type);

@@ -402,12 +402,10 @@ map_pattern_load(const char *type, const char *name, MAP_PATTERN_LIST *list,
 		for (cp = strbuf_str(line); isspace((unsigned char) *cp); cp++)
 			 /* void */ ;
 		strbuf_reset(reason);
-		if (line_fn(context, list, cp, &where, reason) < 0) {
-			strbuf_printf(why, "%s map %s, line %d: %s", type, name,
-				      where.lineno, strbuf_str(reason));
-			status = -1;
-			break;
-		}
+		/* As in Postfix: a bad rule is skipped with a warning. */
+		if (line_fn(context, list, cp, &where, reason) < 0)
+			map_pattern_warn(&where, "%s: skipping this rule",
+					 strbuf_str(reason));
 	}
 	if (status == 0 && ferror(fp)) {
 		strbuf_printf(why, "read %s: %s", name, strerror(errno));

@@ -9,9 +9,8 @@
  * ..."); parses "/pattern/flags" with any delimiter; and compiles and
  * expands the $1, ${1}, $(1) and $$ forms of result text.
  *
- * Unlike Postfix, which skips a bad rule with a warning, a bad rule
- * makes the whole table fail to open: a table that silently lost a
- * rule would answer differently from what its administrator wrote.
+ * As in Postfix, a bad rule is skipped with a warning that names the
+ * file and line; the table opens with the other rules.
  */
 
 #ifndef MAP_PATTERN_H
@@ -133,10 +132,11 @@ typedef int (*MAP_PATTERN_LINE_FN)(void *context, MAP_PATTERN_LIST *list,
 
 /*
  * Reads the table "type:name" (a file, or inline text when name starts
- * with '{'), passing each logical line to line_fn. Returns 0, or -1
- * with a reason in why: "open NAME: error", "TYPE map: inline syntax
- * error", "TYPE map NAME, line N: reason", or "TYPE map NAME, line N:
- * more IFs than ENDIFs" for an IF left open at the end.
+ * with '{'), passing each logical line to line_fn. A line that line_fn
+ * refuses is logged as "TYPE map NAME, line N: reason: skipping this
+ * rule" and left out. Returns 0, or -1 with a reason in why: "open
+ * NAME: error", "TYPE map: inline syntax error", or "TYPE map NAME,
+ * line N: more IFs than ENDIFs" for an IF left open at the end.
  */
 extern int map_pattern_load(const char *type, const char *name,
 			    MAP_PATTERN_LIST *list, MAP_PATTERN_LINE_FN line_fn,

@@ -306,6 +306,7 @@ test_empty(void **state)
 }
 
 static char *dir;			/* scratch directory */
+static STRBUF *logged;			/* warnings, one a line */
 
 /* write_file - create dir/name with text; caller frees the path */
 
@@ -338,6 +339,15 @@ fill_name(STRBUF *out, const char *tmpl, const char *name)
 		}
 	}
 	return strbuf_str(out);
+}
+
+/* capture - extra log output: keep the warnings */
+
+static void
+capture(int level, const char *text)
+{
+	if (level == LOG_LEVEL_WARN)
+		strbuf_append_printf(logged, "warning: %s\n", text);
 }
 
 /* record_line - test line parser: "if X", "endif", "X result", "bad" */
@@ -380,7 +390,7 @@ test_load(void **state)
 		const char *text;	/* file content, or inline when "{" */
 		int	ok;
 		const char *seen;	/* lines the parser got */
-		const char *why;	/* %s: the file name */
+		const char *why;	/* %s: the file name; if ok: the log */
 	} t[] = {
 		{ "# comment\n\n/a/ A\n  # indented comment\n/b/ B\n", 1,
 		  "3:/a/ A|5:/b/ B|", NULL },
@@ -390,12 +400,14 @@ test_load(void **state)
 		{ "/a/ A   \n", 1, "1:/a/ A|", NULL },
 		{ "", 1, "", NULL },
 		{ "if x\n/a/ A\nendif\n", 1, "1:if x|2:/a/ A|3:endif|", NULL },
-		{ "/a/ A\nbad\n/c/ C\n", 0, "1:/a/ A|2:bad|",
-		  "test map %s, line 2: bad line" },
-		{ "/a/ A\n\n/b\n  bad\nbad\n", 0, "1:/a/ A|3:/b  bad|5:bad|",
-		  "test map %s, line 5: bad line" },
-		{ "endif\n", 0, "1:endif|",
-		  "test map %s, line 1: ENDIF without matching IF" },
+		/* As in Postfix, a bad line is skipped with a warning. */
+		{ "/a/ A\nbad\n/c/ C\n", 1, "1:/a/ A|2:bad|3:/c/ C|",
+		  "warning: test map %s, line 2: bad line: skipping this rule\n" },
+		{ "/a/ A\n\n/b\n  bad\nbad\n", 1, "1:/a/ A|3:/b  bad|5:bad|",
+		  "warning: test map %s, line 5: bad line: skipping this rule\n" },
+		{ "endif\n", 1, "1:endif|",
+		  "warning: test map %s, line 1: ENDIF without matching IF: "
+		  "skipping this rule\n" },
 		{ "if a\nif b\nendif\n/x/ X\n\n", 0,
 		  "1:if a|2:if b|3:endif|4:/x/ X|",
 		  "test map %s, line 5: more IFs than ENDIFs" },
@@ -403,8 +415,9 @@ test_load(void **state)
 		  "1:/a/ A|2:/b/  B|3:if x|4:endif|", NULL },
 		{ "{, ,{/a/ A}, ,}", 1, "1:/a/ A|", NULL },
 		{ "{}", 1, "", NULL },
-		{ "{ {bad} }", 0, "1:bad|",
-		  "test map { {bad} }, line 1: bad line" },
+		{ "{ {bad} }", 1, "1:bad|",
+		  "warning: test map { {bad} }, line 1: bad line: "
+		  "skipping this rule\n" },
 		{ "{ {if x} }", 0, "1:if x|",
 		  "test map { {if x} }, line 1: more IFs than ENDIFs" },
 		{ "{{/a/ A}}x", 0, "",
@@ -431,11 +444,14 @@ test_load(void **state)
 		map_pattern_list_init(&list, NULL);
 		strbuf_reset(why);
 		strbuf_reset(seen);
+		strbuf_reset(logged);
 		status = map_pattern_load("test", name, &list, record_line, seen,
 					  why);
 		assert_string_equal(strbuf_str(seen), t[i].seen);
 		if (t[i].ok) {
 			assert_int_equal(status, 0);
+			assert_string_equal(strbuf_str(logged), t[i].why ?
+				     fill_name(expect, t[i].why, name) : "");
 		} else {
 			assert_int_equal(status, -1);
 			assert_string_equal(strbuf_str(why),
@@ -470,6 +486,8 @@ setup(void **state)
 	if (mkdtemp(tmpl) == NULL)
 		return -1;
 	dir = xstrdup(tmpl);
+	logged = strbuf_create(100);
+	log_add_output(capture);
 	return 0;
 }
 
@@ -483,6 +501,7 @@ teardown(void **state)
 	(void) unlink(path);
 	xfree(path);
 	(void) rmdir(dir);
+	strbuf_free(&logged);
 	xfree(dir);
 	return 0;
 }

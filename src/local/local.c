@@ -737,11 +737,21 @@ static void
 local_pre_jail(const SERVICE *svc)
 {
 	STRBUF *why = strbuf_create(100);
-	ARGV   *specs = argv_split(var_alias_maps, ", \t\r\n");
+	ARGV   *specs = map_split_specs("alias_maps", var_alias_maps);
 	struct rlimit rl;
 	size_t  i;
 
 	(void) svc;
+
+	/*
+	 * As in Postfix: a mailbox smaller than a message could never be
+	 * updated, so the mail would bounce for a configuration mistake.
+	 */
+	if (var_mailbox_size_limit > 0
+	    && (var_mailbox_size_limit < var_message_size_limit
+		|| var_message_size_limit == 0))
+		log_fatal("main.cf configuration error: "
+			  "mailbox_size_limit is smaller than message_size_limit");
 	alias_count = specs->argc;
 	alias_maps = xcalloc(alias_count + 1, sizeof(*alias_maps));
 	alias_names = xcalloc(alias_count + 1, sizeof(*alias_names));

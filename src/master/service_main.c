@@ -39,6 +39,7 @@
 #include "mainconf.h"		/* global */
 #include "param.h"
 #include "params_global.h"
+#include "map.h"
 #include "maillog_client.h"
 #include "debug_process.h"
 #include "service_impl.h"
@@ -107,9 +108,19 @@ service_idle_stop(void)
 int
 service_used_up(void)
 {
-	return service_state.exit_soon
-	    || (service_state.use_limit > 0
-		&& service_state.use_count >= service_state.use_limit);
+	const MAP *map;
+
+	if (service_state.exit_soon)
+		return 1;
+	/* A table rebuilt by postmap: start over with the new file. */
+	if ((map = map_changed_any()) != NULL) {
+		log_info("table %s:%s has changed -- restarting", map->type,
+			 map->name);
+		service_state.exit_soon = 1;
+		return 1;
+	}
+	return service_state.use_limit > 0
+	    && service_state.use_count >= service_state.use_limit;
 }
 
 /* service_exit_soon - leave after the current request */

@@ -56,6 +56,16 @@ multi_accept_event(int unused_event, void *context)
 	int	listen_fd = (int) (intptr_t) context;
 	int	fd;
 
+	/* A table changed: new clients go to a fresh process. */
+	if (service_used_up()) {
+		if (ss->client_count == 0)
+			service_exit();
+		if (!multi_stopped) {
+			multi_stop_accepting();
+			multi_stopped = 1;
+		}
+		return;
+	}
 	if (ss->spec->pre_accept)
 		ss->spec->pre_accept(&ss->svc);
 	(void) service_notify(MASTER_STAT_TAKEN);

@@ -47,6 +47,10 @@ single_accept_event(int unused_event, void *context)
 	int	fd;
 
 	service_idle_stop();
+	/* A table changed while we waited: leave the connection to a fresh
+	 * process (master starts one), so that it sees the new table. */
+	if (service_used_up())
+		service_exit();
 	if (ss->spec->pre_accept)
 		ss->spec->pre_accept(&ss->svc);
 	if ((fd = service_accept(listen_fd)) >= 0)

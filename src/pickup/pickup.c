@@ -149,7 +149,7 @@ pickup_send(IOSTREAM *st, PICKUP_INFO *info, const char *path)
 
 	if (info->extract)
 		flags |= CLEANUP_FLAG_EXTRACT;
-	if ((clnt = cleanup_clnt_open("public/cleanup", flags, why)) == NULL) {
+	if ((clnt = cleanup_clnt_open(NULL, flags, why)) == NULL) {
 		log_warn("%s: %s; will try again later", path, strbuf_str(why));
 		result = PICKUP_RETRY;
 		goto out;

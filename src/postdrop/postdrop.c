@@ -44,6 +44,7 @@
 #include "iostream.h"
 #include "log.h"
 #include "mem.h"
+#include "stringops.h"
 #include "strbuf.h"
 #include "mail_queue.h"		/* global */
 #include "maildrop.h"
@@ -144,6 +145,7 @@ main(int argc, char **argv)
 	IOSTREAM *in;
 	IOSTREAM *out;
 	IOSTREAM *reply = NULL;
+	char   *pickup;
 	int	reply_mode = 0;
 	int	req_flags;
 	int	untrusted;
@@ -252,9 +254,11 @@ main(int argc, char **argv)
 				  ATTR_TYPE_END);
 		(void) iostream_fdclose(reply);
 	}
-	if (trigger_send(MASTER_TYPE_UNIX, "public/pickup", "W", 1,
+	pickup = str_concat("public/", var_pickup_service_name, (char *) 0);
+	if (trigger_send(MASTER_TYPE_UNIX, pickup, "W", 1,
 			 var_trigger_timeout, why) < 0)
-		log_warn("unable to look up public/pickup: %s", strbuf_str(why));
+		log_warn("unable to look up %s: %s", pickup, strbuf_str(why));
+	xfree(pickup);
 	strbuf_free(&why);
 	strbuf_free(&id);
 	strbuf_free(&path);

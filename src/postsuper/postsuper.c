@@ -743,6 +743,7 @@ main(int argc, char **argv)
 	ARGV   *release_ids = argv_create();
 	const char *const *queues;
 	const char *const *arg_queues = NULL;
+	char   *pickup;
 	int     action = 0;
 	int     by_id = 0;
 	int     config_set = 0;
@@ -875,9 +876,13 @@ main(int argc, char **argv)
 					: ps_release_queues, ps_release_one);
 
 	/* Requeued mail waits in maildrop: tell pickup (a courtesy). */
-	if (ps_requeued > 0)
-		(void) trigger_send(MASTER_TYPE_UNIX, "public/pickup", "W", 1,
+	if (ps_requeued > 0) {
+		pickup = str_concat("public/", var_pickup_service_name,
+				    (char *) 0);
+		(void) trigger_send(MASTER_TYPE_UNIX, pickup, "W", 1,
 				    var_trigger_timeout, why);
+		xfree(pickup);
+	}
 
 	ps_report("Requeued", ps_requeued);
 	ps_report("Deleted", ps_deleted);

@@ -125,7 +125,7 @@ extern int qmgr_expired(long age, int lifetime);
 extern int qmgr_warn_due(long age, int warn_time, long qflags);
 
 /*
- * Concurrency feedback: "N" or "N/concurrency" (N a number in (0, 1]).
+ * Concurrency feedback: "N", "N/M" or "N/concurrency" (N, N/M in [0, 1]).
  */
 typedef struct QMGR_FEEDBACK {
 	double	value;

@@ -54,33 +54,42 @@ qmgr_warn_due(long age, int warn_time, long qflags)
 	    && (qflags & QMGR_QFLAG_WARNED) == 0;
 }
 
-/* qmgr_feedback_parse - "1", "0.5", "1/concurrency" */
-
+/*
+ * qmgr_feedback_parse - "1", "0.5", "1/4", "1/concurrency": as in
+ * Postfix, a number, number/number or number/concurrency, the number
+ * (or quotient) in 0..1 inclusive.
+ */
 int
 qmgr_feedback_parse(const char *text, QMGR_FEEDBACK *fb)
 {
-	char   *end;
-	double	val;
+	char   *end, *den_end;
+	double	val, den;
+	int	per_window = 0;
 
 	fb->value = 1;
 	fb->per_window = 0;
 	val = strtod(text, &end);
-	if (end == text || !(val > 0) || val > 1)
+	if (end == text || !(val >= 0))
 		return -1;
 	end += strspn(end, " \t");
 	if (*end == '/') {
 		end++;
 		end += strspn(end, " \t");
-		if (strncmp(end, "concurrency", 11) != 0)
-			return -1;
-		end += 11;
-		fb->per_window = 1;
+		if (strncasecmp(end, "concurrency", 11) == 0) {
+			end += 11;
+			per_window = 1;
+		} else {
+			den = strtod(end, &den_end);
+			if (den_end == end || !(den > 0))
+				return -1;
+			end = den_end;
+			val /= den;
+		}
 	}
-	if (*end != 0 && !str_is_blank(end)) {
-		fb->per_window = 0;
+	if ((*end != 0 && !str_is_blank(end)) || !(val <= 1))
 		return -1;
-	}
 	fb->value = val;
+	fb->per_window = per_window;
 	return 0;
 }
 

@@ -164,6 +164,22 @@ sm_sender(const SM_REQUEST *req, STRBUF *out)
 	strbuf_set(out, pw->pw_name);
 }
 
+/* sm_eol_flags - sendmail_fix_line_endings as maildrop_copy_text() flags */
+
+static int
+sm_eol_flags(void)
+{
+	/* As in Postfix: exact case, and anything else is fatal. */
+	if (strcmp(var_sendmail_fix_line_endings, "always") == 0)
+		return MAILDROP_TEXT_STRIP_CR;
+	if (strcmp(var_sendmail_fix_line_endings, "strict") == 0)
+		return MAILDROP_TEXT_STRIP_CR_FIRST;
+	if (strcmp(var_sendmail_fix_line_endings, "never") == 0)
+		return 0;
+	log_fatal_status(EX_USAGE, "invalid sendmail_fix_line_endings value: %s",
+			 var_sendmail_fix_line_endings);
+}
+
 /* sm_write - the whole record stream, message text from in */
 
 static void
@@ -173,10 +189,8 @@ sm_write(const SM_REQUEST *req, char **rcpts, IOSTREAM *in, IOSTREAM *out)
 	ADDR_LIST *list;
 	struct timeval tv;
 	size_t	i;
-	int	flags = MAILDROP_TEXT_SKIP_FROM;
+	int	flags = MAILDROP_TEXT_SKIP_FROM | sm_eol_flags();
 
-	if (strcasecmp(var_sendmail_fix_line_endings, "never") != 0)
-		flags |= MAILDROP_TEXT_STRIP_CR;
 	if (req->dots)
 		flags |= MAILDROP_TEXT_DOT;
 	sm_sender(req, sender);
@@ -230,6 +244,7 @@ sm_enqueue(const SM_REQUEST *req, char **rcpts, const char *config_dir)
 	int	status;
 	int	write_error;
 
+	(void) sm_eol_flags();			/* a bad value is fatal first */
 	argv_add_printf(cmd, "%s/postdrop", var_command_directory);
 	if (config_dir != NULL && strcmp(config_dir, DEF_CONFIG_DIRECTORY) != 0) {
 		argv_add(cmd, "-c");

@@ -41,10 +41,10 @@ smtp_bind(int fd, int family)
 		return 0;
 	if (inet_addr_parse(text, INET_ADDR_FLAG_BRACKETS, &addr, NULL) < 0
 	    || addr.family != family) {
-		log_warn("%s: bad source address for %s connections: \"%s\"",
-			 family == AF_INET6 ? "smtp_bind_address6" :
-			 "smtp_bind_address", family == AF_INET6 ? "IPv6" :
-			 "IPv4", text);
+		log_warn("%s_%s: bad source address for %s connections: \"%s\"",
+			 smtp_conf.lmtp ? "lmtp" : "smtp",
+			 family == AF_INET6 ? "bind_address6" : "bind_address",
+			 family == AF_INET6 ? "IPv6" : "IPv4", text);
 		return 0;
 	}
 	len = inet_addr_to_sockaddr(&addr, 0, &ss);

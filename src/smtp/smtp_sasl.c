@@ -38,7 +38,6 @@
 #include "xsasl.h"		/* xsasl */
 #include "smtp.h"
 
-#define SMTP_SASL_DELIMS	", \t\r\n"
 
 /* AUTH exchanges longer than this many steps are abandoned. */
 #define SMTP_SASL_MAX_STEPS	20
@@ -63,7 +62,9 @@ smtp_sasl_init(void)
 	if (!smtp_conf.sasl_auth_enable)
 		return;
 	why = strbuf_create(100);
-	specs = argv_split(smtp_conf.sasl_password_maps, SMTP_SASL_DELIMS);
+	specs = map_split_specs(smtp_conf.lmtp ? "lmtp_sasl_password_maps" :
+				"smtp_sasl_password_maps",
+				smtp_conf.sasl_password_maps);
 	smtp_sasl_maps = xcalloc(specs->argc + 1, sizeof(*smtp_sasl_maps));
 	for (i = 0; i < specs->argc; i++) {
 		MAP    *map = map_open(specs->argv[i], O_RDONLY, MAP_F_FOLD_FIX,
@@ -189,8 +190,14 @@ smtp_sasl_auth(SMTP_SESSION *session, const char *mechs, STRBUF *dsn,
 	int	ret = SMTP_OK, steps, got;
 
 	*perm = 0;
+
+	/*
+	 * As in Postfix, the table is consulted only for a server that
+	 * offers AUTH: a table error must not defer mail to other servers.
+	 */
 	if (!smtp_conf.sasl_auth_enable || smtp_sasl_maps == NULL
-	    || session->sasl_done)
+	    || session->sasl_done
+	    || (session->features & SMTP_FEATURE_AUTH) == 0)
 		return SMTP_OK;
 	entry = strbuf_create(100);
 	allowed = strbuf_create(100);
@@ -205,7 +212,7 @@ smtp_sasl_auth(SMTP_SESSION *session, const char *mechs, STRBUF *dsn,
 				       "lookup error", dsn, why, perm);
 		goto done;
 	}
-	if (got == MAP_NOTFOUND || (session->features & SMTP_FEATURE_AUTH) == 0)
+	if (got == MAP_NOTFOUND)
 		goto done;
 	if ((colon = strchr(strbuf_str(entry), ':')) == NULL) {
 		log_warn("%s_sasl_password_maps entry for %s has no "

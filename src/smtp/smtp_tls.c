@@ -98,7 +98,8 @@ smtp_tls_init(void)
 	}
 
 	/* The policy tables, as other tables of this program. */
-	specs = argv_split(smtp_conf.tls_policy_maps, SMTP_TLS_DELIMS);
+	specs = map_split_specs(smtp_conf.lmtp ? "lmtp_tls_policy_maps" :
+				"smtp_tls_policy_maps", smtp_conf.tls_policy_maps);
 	smtp_tls_maps = xcalloc(specs->argc + 1, sizeof(*smtp_tls_maps));
 	for (i = 0; i < specs->argc; i++) {
 		MAP    *map = map_open(specs->argv[i], O_RDONLY, MAP_F_FOLD_FIX,

@@ -899,6 +899,10 @@ vrfy_cmd(SMTPD_STATE *state, char *args)
 		smtpd_reply(state, "501 5.5.4 Syntax: VRFY address");
 		return SMTPD_CMD_ERR;
 	}
+	if (var_smtpd_helo_required && state->helo_name == NULL) {
+		smtpd_reply(state, "503 5.5.1 Error: send HELO/EHLO first");
+		return SMTPD_CMD_ERR;
+	}
 	addr = strbuf_create(100);
 	why = strbuf_create(100);
 	strbuf_set_limit(addr, (size_t) var_line_length_limit);

@@ -139,10 +139,11 @@ smtpd_check_table_result(SMTPD_STATE *state, const char *table,
 	if (cp > value && *cp == 0) {
 		smtpd_check_log_permit(state, value, reply_class, name, table);
 		ret = SMTPD_CHECK_OK;
-	} else if (check_action_is(value, "OK") && value[2] == 0) {
+	} else if (check_action_is(value, "OK")) {
+		/* As in Postfix, the first word decides: "OK text" is OK. */
 		smtpd_check_log_permit(state, "OK", reply_class, name, table);
 		ret = SMTPD_CHECK_OK;
-	} else if (check_action_is(value, "DUNNO") && value[5] == 0) {
+	} else if (check_action_is(value, "DUNNO")) {
 		ret = SMTPD_CHECK_DUNNO;
 	} else if ((text = check_action_is(value, "REJECT")) != NULL) {
 		text = check_split_dsn(text, "5.7.1", dsn, sizeof(dsn));

@@ -269,6 +269,8 @@ static const struct result_case {
 	{"ok", SMTPD_CHECK_OK, "", ""},
 	{"12345", SMTPD_CHECK_OK, "", ""},
 	{"DUNNO", SMTPD_CHECK_DUNNO, "", ""},
+	{"OK some text", SMTPD_CHECK_OK, "", ""},	/* first word decides */
+	{"dunno some text", SMTPD_CHECK_DUNNO, "", ""},
 	{"DEFER_IF_PERMIT why not", SMTPD_CHECK_DUNNO, "dip: 450 4.7.1 "
 	 "<u@x.example>: Sender address rejected: why not", ""},
 	{"DEFER_IF_REJECT", SMTPD_CHECK_DUNNO, "dir: 450 4.7.1 "

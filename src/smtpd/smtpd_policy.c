@@ -478,7 +478,7 @@ policy_request_text(STRBUF *req, const SMTPD_STATE *state,
 	policy_tls_attrs(req, state->tls_context);
 	policy_add(req, "etrn_domain", strcmp(where, SMTPD_CMD_ETRN) == 0
 		   ? state->etrn_domain : "");
-	policy_add(req, "stress", "");
+	policy_add(req, "stress", var_stress);
 	policy_add(req, "client_port", state->port ? state->port : "0");
 	policy_add(req, "policy_context", pc->policy_context);
 	policy_add(req, "server_address", state->server_addr);

@@ -103,7 +103,8 @@ tls_client_init(const TLS_CLIENT_INIT *init, STRBUF *why)
 	if (init->verifydepth > 0)
 		SSL_CTX_set_verify_depth(ssl_ctx, init->verifydepth + 1);
 
-	if (init->cache_db && *init->cache_db) {
+	/* A timeout of 0 turns the session cache off, as in Postfix. */
+	if (init->cache_db && *init->cache_db && init->cache_timeout > 0) {
 		ca_why = strbuf_create(100);
 		if ((ctx->cache = tls_scache_open(init->cache_db,
 				       init->cache_timeout, ca_why)) == 0)

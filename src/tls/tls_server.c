@@ -204,8 +204,8 @@ tls_server_init(const TLS_SERVER_INIT *init, STRBUF *why)
 	SSL_CTX_set_session_id_context(ssl_ctx, tls_server_sid_ctx,
 				       sizeof(tls_server_sid_ctx) - 1);
 
-	/* Session cache. */
-	if (init->cache_db && *init->cache_db) {
+	/* Session cache. A timeout of 0 turns caching off, as in Postfix. */
+	if (init->cache_db && *init->cache_db && init->cache_timeout > 0) {
 		ca_why = strbuf_create(100);
 		if ((ctx->cache = tls_scache_open(init->cache_db,
 				       init->cache_timeout, ca_why)) == 0) {
@@ -227,8 +227,13 @@ tls_server_init(const TLS_SERVER_INIT *init, STRBUF *why)
 		SSL_CTX_set_options(ssl_ctx, SSL_OP_NO_TICKET);
 		/* TLS 1.3: one stateful "ticket" (a session ID) is enough. */
 		SSL_CTX_set_num_tickets(ssl_ctx, 1);
-	} else if (!init->issue_session_ids) {
+	} else if (!init->issue_session_ids || init->cache_timeout <= 0) {
 		SSL_CTX_set_session_cache_mode(ssl_ctx, SSL_SESS_CACHE_OFF);
+	}
+	/* Postfix: no session tickets either when caching is off. */
+	if (init->cache_timeout <= 0) {
+		SSL_CTX_set_options(ssl_ctx, SSL_OP_NO_TICKET);
+		SSL_CTX_set_num_tickets(ssl_ctx, 0);
 	}
 	ERR_clear_error();
 	return ctx;

@@ -200,6 +200,7 @@ typedef struct {
 	const char *eccert_file;
 	const char *cache_db;
 	const char *CAfile;
+	int	cache_off;		/* cache_timeout 0 */
 	int	ask_ccert;
 	int	req_ccert;
 } SERVER_OPTS;
@@ -222,7 +223,7 @@ run_server(int fd, const SERVER_OPTS *opts)
 		.verifydepth = 9,
 		.fpt_dgst = "sha256",
 		.cache_db = opts->cache_db ? opts->cache_db : "",
-		.cache_timeout = 3600,
+		.cache_timeout = opts->cache_off ? 0 : 3600,
 		.issue_session_ids = 1,
 	};
 	STRBUF *why = strbuf_create(100);
@@ -266,6 +267,7 @@ typedef struct {
 	const char *CAfile;
 	const char *cert_file;
 	const char *cache_db;
+	int	cache_off;		/* cache_timeout 0 */
 	const char *match;		/* comma-separated */
 } CLIENT_OPTS;
 
@@ -292,7 +294,7 @@ run_pair(const SERVER_OPTS *sopts, const CLIENT_OPTS *copts, RESULT *res)
 		.verifydepth = 9,
 		.fpt_dgst = "sha256",
 		.cache_db = copts->cache_db ? copts->cache_db : "",
-		.cache_timeout = 3600,
+		.cache_timeout = copts->cache_off ? 0 : 3600,
 	};
 	ARGV   *match = argv_split(copts->match ? copts->match : "", ",");
 	TLS_CLIENT_START start = {
@@ -585,6 +587,36 @@ test_resume(void **state)
 	xfree(cdb);
 }
 
+/* test_resume_off - a cache timeout of 0 on either side: no resumption */
+
+static void
+test_resume_off(void **state)
+{
+	char   *sdb = str_concat("btree:", dir, "/scache-off", (char *) 0);
+	char   *cdb = str_concat("btree:", dir, "/ccache-off", (char *) 0);
+	SERVER_OPTS s = {.cache_db = sdb};
+	CLIENT_OPTS c = {.level = TLS_LEV_MAY, .cache_db = cdb};
+	RESULT	r;
+	int	side, round;
+
+	(void) state;
+	for (side = 0; side < 2; side++) {
+		s.cache_off = side == 0;
+		c.cache_off = side == 1;
+		for (round = 0; round < 2; round++) {
+			s.protocols = round ? "<=TLSv1.2" : ">=TLSv1";
+			run_pair(&s, &c, &r);
+			assert_true(r.ok);
+			run_pair(&s, &c, &r);
+			assert_true(r.ok);
+			assert_int_equal(r.reused, 0);
+			assert_non_null(strstr(r.reply, "reused=0 "));
+		}
+	}
+	xfree(sdb);
+	xfree(cdb);
+}
+
 /* test_timeout - a silent server: the handshake gives up in time */
 
 static void
@@ -793,6 +825,7 @@ main(void)
 		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_ccert),
 		cmocka_unit_test(test_resume),
+		cmocka_unit_test(test_resume_off),
 #endif
 	};
 

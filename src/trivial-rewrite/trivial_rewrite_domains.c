@@ -113,7 +113,7 @@ TR_DOMAINS *
 tr_domains_create(const char *what, const char *patterns, int parent_match)
 {
 	TR_DOMAINS *list = xmalloc(sizeof(*list));
-	ARGV   *words = argv_split(patterns, TR_DELIMS);
+	ARGV   *words = map_split_specs(what, patterns);
 	size_t	i;
 
 	list->what = xstrdup(what);

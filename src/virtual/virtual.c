@@ -52,6 +52,12 @@ static void
 virtual_pre_jail(const SERVICE *svc)
 {
 	(void) svc;
+	/* As in Postfix: a mailbox must be able to hold a whole message. */
+	if (var_virtual_mailbox_limit > 0
+	    && (var_virtual_mailbox_limit < var_message_size_limit
+		|| var_message_size_limit == 0))
+		log_fatal("main.cf configuration error: "
+		  "virtual_mailbox_limit is smaller than message_size_limit");
 	virtual_mailbox_maps = virtual_maps_open("virtual_mailbox_maps",
 						 var_virtual_mailbox_maps);
 	virtual_uid_maps = virtual_maps_open("virtual_uid_maps",
