@@ -198,9 +198,12 @@ class SmtpSession:
     """A raw SMTP session on 127.0.0.1:port: cmd() sends one line and
     returns the whole (multi-line) reply; the banner is read first."""
 
-    def __init__(self, port, timeout=30):
-        self.sock = socket.create_connection(("127.0.0.1", port),
-                                             timeout=timeout)
+    def __init__(self, port, timeout=30, source=None):
+        """source: a loopback address to connect from (127.0.0.2 is a
+        client outside the default mynetworks)."""
+        self.sock = socket.create_connection(
+            ("127.0.0.1", port), timeout=timeout,
+            source_address=(source, 0) if source else None)
         self.file = self.sock.makefile("rb")
         self.banner = self.reply()
 

@@ -31,6 +31,7 @@ import glob
 import os
 import re
 import subprocess
+import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README_DIR = os.path.join(TOP, "README_FILES")
@@ -168,3 +169,26 @@ def _build_tables(instance, settings):
                             instance.etc, "%s:%s" % m.groups()],
                            check=True, capture_output=True, env=env,
                            timeout=60)
+
+
+# ------------------------------------------------ helpers of recipe tests
+
+def mail_spool(instance):
+    """A world-writable (sticky) mail_spool_directory of the instance."""
+    path = os.path.join(instance.base, "mail")
+    os.makedirs(path, exist_ok=True)
+    os.chmod(path, 0o1777)
+    return path
+
+
+def wait_file(path, want, timeout=20):
+    """The contents of path once it contains want (bytes)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                data = f.read()
+            if want in data:
+                return data
+        time.sleep(0.1)
+    raise AssertionError("no %r in %s" % (want, path))

@@ -11,9 +11,6 @@ the loopback DNS server (tests/dnsserver.py).
 """
 
 import os
-import pwd
-import socket
-import time
 
 import pytest
 
@@ -35,21 +32,9 @@ def sendmail(instance, *args, body=b"Subject: recipe\n\nbody\n"):
     assert r.returncode == 0, r.stderr
 
 
-class SourceSession(SmtpSession):
-    """An SMTP session to 127.0.0.1:port from a chosen loopback source."""
-
-    def __init__(self, port, source, timeout=30):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.bind((source, 0))
-        self.sock.connect(("127.0.0.1", port))
-        self.file = self.sock.makefile("rb")
-        self.banner = self.reply()
-
-
 def relay_reply(instance, source):
     """The RCPT reply for a remote recipient, from a client at source."""
-    s = SourceSession(instance.port, source)
+    s = SmtpSession(instance.port, source=source)
     try:
         assert s.banner.startswith("220"), s.banner
         s.cmd("EHLO client.example")
@@ -57,30 +42,6 @@ def relay_reply(instance, source):
         return s.cmd("RCPT TO:<x@remote.example>")
     finally:
         s.close()
-
-
-def spool_dir(instance):
-    for user in ("pftest1",):
-        try:
-            pwd.getpwnam(user)
-        except KeyError:
-            pytest.skip("test user %s missing: run tools/install-deps" % user)
-    path = os.path.join(instance.base, "mail")
-    os.makedirs(path, exist_ok=True)
-    os.chmod(path, 0o1777)
-    return path
-
-
-def wait_file(path, want, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                data = f.read()
-            if want in data:
-                return data
-        time.sleep(0.1)
-    raise AssertionError("no %r in %s" % (want, path))
 
 
 def test_recipe_basic_myorigin(instance):
@@ -104,11 +65,11 @@ def test_recipe_basic_mydestination(instance):
     """$mydomain in mydestination: user@example.com is delivered by
     local(8); an unknown user of the domain is refused with 550 5.1.1."""
     require(instance, "local", "smtpd")
-    spool = spool_dir(instance)
+    spool = recipes.mail_spool(instance)
     recipes.apply(instance, "basic-mydestination",
                   mail_spool_directory=spool)
     sendmail(instance, "-f", "sender@example.org", "pftest1@example.com")
-    data = wait_file(os.path.join(spool, "pftest1"), b"Subject: recipe")
+    data = recipes.wait_file(os.path.join(spool, "pftest1"), b"Subject: recipe")
     assert b"\nDelivered-To: pftest1@example.com\n" in data
     instance.wait_log("relay=local")
     s = SmtpSession(instance.port)
@@ -143,7 +104,7 @@ def test_recipe_basic_mynetworks(instance):
                       relayhost="[127.0.0.1]:%d" % sink.port)
         for source in ("127.0.0.1", "127.0.0.2"):
             assert relay_reply(instance, source).startswith("250")
-        s = SourceSession(instance.port, "127.0.0.2")
+        s = SmtpSession(instance.port, source="127.0.0.2")
         try:
             s.cmd("EHLO client.example")
             s.cmd("MAIL FROM:<a@example.org>")

@@ -20,6 +20,7 @@ import subprocess
 import pytest
 
 import recipes
+from test_recipes_standard import Client
 from conftest import TOP, free_ports, port_listening, wait_until
 from dnsserver import DNSServer
 from smtpsink import SMTPSink
@@ -35,13 +36,6 @@ def require(instance, *progs):
         pwd.getpwnam("pftest1")
     except KeyError:
         pytest.skip("test user pftest1 missing: run tools/install-deps")
-
-
-def spool_dir(instance):
-    path = os.path.join(instance.base, "mail")
-    os.makedirs(path, exist_ok=True)
-    os.chmod(path, 0o1777)
-    return path
 
 
 def quickstart_settings():
@@ -70,35 +64,6 @@ def tcp_listeners(port):
     return found
 
 
-class Client:
-    def __init__(self, port, source):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.settimeout(30)
-        self.sock.bind((source, 0))
-        self.sock.connect(("127.0.0.1", port))
-        self.file = self.sock.makefile("rb")
-        assert self.reply().startswith("220")
-        assert self.cmd("EHLO client.example").startswith("250")
-
-    def reply(self):
-        lines = []
-        while True:
-            line = self.file.readline().decode("latin-1")
-            if not line:
-                break
-            lines.append(line.rstrip("\r\n"))
-            if len(line) < 4 or line[3] != "-":
-                break
-        return "\n".join(lines)
-
-    def cmd(self, text):
-        self.sock.sendall(text.encode() + b"\r\n")
-        return self.reply()
-
-    def close(self):
-        self.sock.close()
-
-
 def test_recipe_install_quickstart(instance):
     """The guide's settings are tools/quickstart's, and they give a
     loopback-only listener, local delivery and relaying for 127/8."""
@@ -106,7 +71,7 @@ def test_recipe_install_quickstart(instance):
     shown = recipes.main_cf_settings(
         recipes.recipes()["install-quickstart"]["main.cf"])
     assert shown == quickstart_settings()
-    spool = spool_dir(instance)
+    spool = recipes.mail_spool(instance)
     port = free_ports(1)[0]
     remote = "127.0.0.41"
     try:
@@ -152,7 +117,7 @@ def test_quickstart_aliases_needed(instance):
     built, local recipients get 451 4.3.0 and local mail is deferred;
     after postalias of the sample (newaliases) both work."""
     require(instance)
-    spool = spool_dir(instance)
+    spool = recipes.mail_spool(instance)
     aliases = os.path.join(instance.etc, "aliases")
     recipes.apply(instance, "install-quickstart", start=False,
                   alias_maps="hash:" + aliases,

@@ -33,11 +33,6 @@ def require(instance, *progs):
             pytest.skip("%s is not installed" % prog)
 
 
-def spool(instance):
-    path = os.path.join(instance.base, "mail")
-    os.makedirs(path, exist_ok=True)
-    os.chmod(path, 0o1777)
-    return path
 
 
 def rcpt_replies(instance, users):
@@ -74,7 +69,7 @@ def test_recipe_lrcpt_aliases(instance):
     """webmaster has no account but an alias: accepted, delivered to
     root's mailbox."""
     require(instance, "local")
-    mail = spool(instance)
+    mail = recipes.mail_spool(instance)
     recipes.apply(instance, "lrcpt-aliases", mail_spool_directory=mail)
     got = rcpt_replies(instance, ["webmaster", "webmistress"])
     assert got["webmaster"][0] == 250
@@ -102,7 +97,7 @@ def test_recipe_lrcpt_table(instance):
 def test_recipe_lrcpt_off(instance):
     """Everything is accepted; local(8) bounces the unknown user."""
     require(instance, "local", "bounce")
-    recipes.apply(instance, "lrcpt-off", mail_spool_directory=spool(instance))
+    recipes.apply(instance, "lrcpt-off", mail_spool_directory=recipes.mail_spool(instance))
     with smtplib.SMTP("127.0.0.1", instance.port, timeout=30) as client:
         refused = client.sendmail("sender@example.org", ["ghost@" + H],
                                   b"Subject: lost\r\n\r\nbody\r\n")
@@ -119,7 +114,7 @@ def test_recipe_lrcpt_luser_relay(instance):
         pwd.getpwnam("pftest1")
     except KeyError:
         pytest.skip("test user pftest1 missing: run tools/install-deps")
-    mail = spool(instance)
+    mail = recipes.mail_spool(instance)
     with SMTPSink() as sink:
         recipes.apply(instance, "lrcpt-luser-relay",
                       mail_spool_directory=mail,

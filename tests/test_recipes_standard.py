@@ -15,10 +15,7 @@ host names of the guide are served by the loopback DNS server
 """
 
 import os
-import pwd
-import socket
 import subprocess
-import time
 
 import pytest
 
@@ -52,15 +49,11 @@ def sendmail(instance, *args, body=b"Subject: recipe\n\nbody\n"):
 
 
 class Client(SmtpSession):
-    """An SMTP session to the instance from a chosen loopback source."""
+    """An SMTP session to the instance from a chosen loopback source,
+    past EHLO."""
 
     def __init__(self, port, source="127.0.0.1", timeout=30):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.bind((source, 0))
-        self.sock.connect(("127.0.0.1", port))
-        self.file = self.sock.makefile("rb")
-        self.banner = self.reply()
+        SmtpSession.__init__(self, port, timeout=timeout, source=source)
         assert self.banner.startswith("220"), self.banner
         assert self.cmd("EHLO client.example").startswith("250")
 
@@ -79,36 +72,13 @@ class Client(SmtpSession):
         assert reply.startswith("250"), reply
 
 
-def spool_dir(instance):
-    try:
-        pwd.getpwnam("pftest1")
-    except KeyError:
-        pytest.skip("test user pftest1 missing: run tools/install-deps")
-    path = os.path.join(instance.base, "mail")
-    os.makedirs(path, exist_ok=True)
-    os.chmod(path, 0o1777)
-    return path
-
-
-def wait_file(path, want, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                data = f.read()
-            if want in data:
-                return data
-        time.sleep(0.1)
-    raise AssertionError("no %r in %s" % (want, path))
-
-
 # ------------------------------------------------------------ 1. null client
 
 def test_recipe_std_null_client(instance):
     """Mail for root and for a user of this very host goes to
     [mail.example.com] as ...@example.com; nothing is delivered here."""
     require(instance, "smtp", "local", "error")
-    spool = spool_dir(instance)
+    spool = recipes.mail_spool(instance)
     addr = "127.0.0.31"
     sink = sink_at(addr)
     try:
@@ -135,7 +105,7 @@ def test_recipe_std_local_network(instance):
     domain; one outside it (127.0.0.2) gets 454 4.7.1 but may still send
     to the local domain, which local(8) delivers."""
     require(instance, "smtp", "local")
-    spool = spool_dir(instance)
+    spool = recipes.mail_spool(instance)
     addr = "127.0.0.32"
     sink = sink_at(addr)
     try:
@@ -158,7 +128,7 @@ def test_recipe_std_local_network(instance):
             reply = outside.rcpt("nobody-here@example.com")
             outside.close()
             assert reply.startswith("550 5.1.1 "), reply
-            wait_file(os.path.join(spool, "pftest1"), b"Subject: recipe")
+            recipes.wait_file(os.path.join(spool, "pftest1"), b"Subject: recipe")
     finally:
         sink.__exit__(None, None, None)
     assert len(sink.messages) == 1
@@ -170,7 +140,7 @@ def test_recipe_std_virtual(instance):
     """info@example.net reaches the local user of the table (alice in
     the guide: pftest1 here); an address not in the table is refused."""
     require(instance, "local")
-    spool = spool_dir(instance)
+    spool = recipes.mail_spool(instance)
     every = recipes.recipes()["std-virtual"]
     table = every["/etc/postfix/virtual"]
     assert "info@example.net      alice\n" in table
@@ -191,7 +161,7 @@ def test_recipe_std_virtual(instance):
     assert reply.startswith("550 5.1.1 <nobody@example.net>: Recipient "
                             "address rejected: User unknown in virtual "
                             "alias table"), reply
-    data = wait_file(os.path.join(spool, "pftest1"), b"Subject: recipe")
+    data = recipes.wait_file(os.path.join(spool, "pftest1"), b"Subject: recipe")
     assert b"\nX-Original-To: info@example.net\n" in data
 
 

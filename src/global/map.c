@@ -89,6 +89,9 @@ map_open3(const char *type, const char *name, int open_flags, int map_flags,
 			strbuf_set(why, r);
 		else
 			strbuf_printf(why, "%s: %s", spec, *r ? r : "open failed");
+		/* A daemon restarts when the missing file shows up. */
+		if (open_flags == O_RDONLY && *name == '/')
+			map_list_failed(spec, name);
 		xfree(spec);
 		strbuf_free(&reason);
 		return NULL;

@@ -155,12 +155,13 @@ extern const char *map_error(const MAP *map);	/* last error text */
 extern int map_changed(const MAP *map);
 
 /*
- * The first table of this process whose file was changed or replaced
- * since it was opened, or NULL. Long-running daemons call it between
- * requests and restart, so that "postmap" takes effect without a
- * reload (as Postfix daemons do).
+ * The "type:name" of the first table of this process whose file was
+ * changed or replaced since it was opened, or that could not be opened
+ * and whose file (name, or name.db) exists now; NULL when there is
+ * none. Long-running daemons call it between requests and restart, so
+ * that "postmap" takes effect without a reload (as Postfix daemons do).
  */
-extern const MAP *map_changed_any(void);
+extern const char *map_changed_name(void);
 
 /*
  * The table specs of a parameter value: "type:name" items separated by
@@ -174,6 +175,9 @@ extern struct ARGV *map_split_specs(const char *param, const char *value);
 /* map_list.c: map_alloc() and map_free() keep the list of open tables. */
 extern void map_list_add(MAP *map);
 extern void map_list_remove(MAP *map);
+
+/* map.c: a read-only open of "type:/file" failed (see map_changed_name). */
+extern void map_list_failed(const char *spec, const char *path);
 
 /* The driver for a type, or NULL. */
 extern const MAP_DRIVER *map_driver_find(const char *type);

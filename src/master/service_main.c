@@ -108,14 +108,13 @@ service_idle_stop(void)
 int
 service_used_up(void)
 {
-	const MAP *map;
+	const char *table;
 
 	if (service_state.exit_soon)
 		return 1;
 	/* A table rebuilt by postmap: start over with the new file. */
-	if ((map = map_changed_any()) != NULL) {
-		log_info("table %s:%s has changed -- restarting", map->type,
-			 map->name);
+	if ((table = map_changed_name()) != NULL) {
+		log_info("table %s has changed -- restarting", table);
 		service_state.exit_soon = 1;
 		return 1;
 	}
