@@ -71,23 +71,14 @@ tls_client_init(const TLS_CLIENT_INIT *init, STRBUF *why)
 {
 	TLS_CLIENT_CTX *ctx;
 	SSL_CTX *ssl_ctx;
-	STRBUF *ca_why;
 
-	ERR_clear_error();
-	if ((ssl_ctx = SSL_CTX_new(TLS_client_method())) == 0) {
-		strbuf_set(why, "cannot allocate a TLS client context");
-		tls_log_errors(1);
+	if ((ssl_ctx = tls_ctx_new(0, init->loglevel, why)) == 0)
 		return 0;
-	}
 	ctx = xcalloc(1, sizeof(*ctx));
 	ctx->ssl_ctx = ssl_ctx;
 	ctx->loglevel = init->loglevel;
-	ctx->fpt_dgst = xstrdup(init->fpt_dgst && *init->fpt_dgst ?
-				init->fpt_dgst : "sha256");
+	ctx->fpt_dgst = tls_fpt_dgst_name(init->fpt_dgst);
 	SSL_CTX_set_app_data(ssl_ctx, ctx);
-	if (init->loglevel >= 2)
-		SSL_CTX_set_info_callback(ssl_ctx, tls_info_callback);
-	tls_apply_options(ssl_ctx);
 
 	if (init->chain_files && *init->chain_files) {
 		if (tls_load_chain_files(ssl_ctx, init->chain_files, why) < 0)
@@ -104,14 +95,8 @@ tls_client_init(const TLS_CLIENT_INIT *init, STRBUF *why)
 		SSL_CTX_set_verify_depth(ssl_ctx, init->verifydepth + 1);
 
 	/* A timeout of 0 turns the session cache off, as in Postfix. */
-	if (init->cache_db && *init->cache_db && init->cache_timeout > 0) {
-		ca_why = strbuf_create(100);
-		if ((ctx->cache = tls_scache_open(init->cache_db,
-				       init->cache_timeout, ca_why)) == 0)
-			log_warn("cannot open TLS session cache %s: %s",
-				 init->cache_db, strbuf_str(ca_why));
-		strbuf_free(&ca_why);
-	}
+	ctx->cache = tls_scache_open_or_warn(init->cache_db,
+					     init->cache_timeout);
 	if (init->cache_timeout > 0)
 		SSL_CTX_set_timeout(ssl_ctx, init->cache_timeout);
 	if (ctx->cache) {

@@ -80,6 +80,17 @@ extern void tls_log_established(const TLS_SESS *sess, int loglevel,
 				const char *status, const char *direction,
 				const char *namaddr);
 
+/*
+ * A new OpenSSL context for one side, with the shared options
+ * (tls_ssl_options ...) and, at loglevel 2, the handshake callback.
+ * NULL with why when OpenSSL cannot make one.
+ */
+extern SSL_CTX *tls_ctx_new(int is_server, int loglevel,
+			    struct STRBUF *why);
+
+/* The fingerprint digest name to use ("sha256" when none given). */
+extern char *tls_fpt_dgst_name(const char *name);
+
 /* Free what a server or client context holds besides itself. */
 extern void tls_ctx_release(SSL_CTX *ssl_ctx, struct TLS_SCACHE *cache,
 			    char *fpt_dgst);
@@ -95,6 +106,13 @@ typedef struct TLS_SCACHE TLS_SCACHE;
 
 extern TLS_SCACHE *tls_scache_open(const char *spec, int timeout,
 				   struct STRBUF *why);
+
+/*
+ * The session cache of a context: NULL when db is empty or timeout is
+ * 0 (caching off, as in Postfix), or, with a warning, when the table
+ * cannot be opened (the program goes on without a cache).
+ */
+extern TLS_SCACHE *tls_scache_open_or_warn(const char *db, int timeout);
 extern int tls_scache_get(TLS_SCACHE *cache, const char *key,
 			  struct STRBUF *der);
 extern void tls_scache_put(TLS_SCACHE *cache, const char *key,

@@ -676,6 +676,54 @@ tls_log_established(const TLS_SESS *sess, int loglevel, const char *status,
 		log_info("%s: Reusing old session", namaddr);
 }
 
+/* tls_ctx_new - an OpenSSL context with the shared settings */
+
+SSL_CTX *
+tls_ctx_new(int is_server, int loglevel, STRBUF *why)
+{
+	SSL_CTX *ssl_ctx;
+
+	ERR_clear_error();
+	ssl_ctx = SSL_CTX_new(is_server ? TLS_server_method() :
+			      TLS_client_method());
+	if (ssl_ctx == 0) {
+		strbuf_printf(why, "cannot allocate a TLS %s context",
+			      is_server ? "server" : "client");
+		tls_log_errors(1);
+		return 0;
+	}
+	if (loglevel >= 2)
+		SSL_CTX_set_info_callback(ssl_ctx, tls_info_callback);
+	tls_apply_options(ssl_ctx);
+	return ssl_ctx;
+}
+
+/* tls_fpt_dgst_name - the digest for fingerprints */
+
+char   *
+tls_fpt_dgst_name(const char *name)
+{
+	return xstrdup(name && *name ? name : "sha256");
+}
+
+/* tls_scache_open_or_warn - a context's session cache, if any */
+
+TLS_SCACHE *
+tls_scache_open_or_warn(const char *db, int timeout)
+{
+	TLS_SCACHE *cache;
+	STRBUF *why;
+
+	if (db == 0 || *db == 0 || timeout <= 0)
+		return 0;
+	why = strbuf_create(100);
+	if ((cache = tls_scache_open(db, timeout, why)) == 0)
+		log_warn("cannot open TLS session cache %s: %s", db,
+			 strbuf_str(why));
+	strbuf_free(&why);
+	return cache;
+}
+
 /* tls_ctx_release - the OpenSSL context, cache and digest name */
 
 void
