@@ -316,3 +316,35 @@ def test_body_checks_see_only_body(instance):
     queue_id, reply = send(path, MIME)
     assert reply["status"] == 0
     instance.wait_log("%s: warning: body part one" % queue_id)
+
+
+def test_disable_mime_input_processing_off(instance):
+    # The default: a body part header is a MIME header.
+    path = configure(instance,
+                     mime_header_checks="/^X-Part: p1/ REJECT part header\n")
+    queue_id, reply = send(path, MIME)
+    assert reply == {"status": STAT_CONT, "reason": "5.7.1 part header"}
+
+
+def test_disable_mime_input_processing(instance):
+    # With yes, cleanup ignores the MIME structure: the primary headers
+    # (Content-Type too) go to header_checks, never to mime_header_checks,
+    # and part headers and the attached message are body text.
+    instance.write_main_cf(disable_mime_input_processing="yes")
+    path = configure(instance,
+                     mime_header_checks=("/^X-Part: p1/ REJECT part header\n"
+                                         "/^Content-Type/ REJECT mime\n"),
+                     nested_header_checks="/^Subject: inner/ REJECT nested\n",
+                     header_checks="/^Content-Type: multipart/ WARN top\n",
+                     body_checks=("/^X-Part: p1/ WARN part as body\n"
+                                  "/^Subject: inner/ WARN inner as body\n"))
+    queue_id, reply = send(path, MIME)
+    assert reply["status"] == 0, reply
+    text = postcat(instance, queue_id)
+    assert "X-Part: p1" in text and "Subject: inner" in text
+    instance.wait_log("%s: warning: header Content-Type: multipart/mixed;"
+                      % queue_id)
+    instance.wait_log("%s: warning: body X-Part: p1 %s: part as body"
+                      % (queue_id, TAIL))
+    instance.wait_log("%s: warning: body Subject: inner %s: inner as body"
+                      % (queue_id, TAIL))

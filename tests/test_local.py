@@ -10,6 +10,9 @@ tools/install-deps creates (pftest1, pftest2), root, and qmgr.
 import os
 import pwd
 import shutil
+import socket
+import subprocess
+import tempfile
 import time
 
 import pytest
@@ -172,3 +175,60 @@ def test_root_commands_run_as_default_privs(instance, spool):
         str(nobody).encode()
     assert wait_file(os.path.join(out, "pftest1")).strip() == \
         str(pwd.getpwnam("pftest1").pw_uid).encode()
+
+
+def test_require_home_directory(instance, spool):
+    """A missing home directory defers with require_home_directory=yes."""
+    user = "pfnohome%d" % (os.getpid() % 10000)
+    parent = tempfile.mkdtemp(prefix="pfhome-")
+    os.chmod(parent, 0o755)         # the user must be able to look inside
+    home = os.path.join(parent, "missing-home")
+    r = subprocess.run(["useradd", "-M", "-d", home, "-s", "/bin/sh", user],
+                       capture_output=True)
+    if r.returncode != 0:
+        shutil.rmtree(parent)
+        pytest.skip("useradd failed: %s" % r.stderr.decode(errors="replace"))
+    try:
+        instance.mail_system(mail_spool_directory=spool,
+                             require_home_directory="yes")
+        send(instance, "%s@host.example.com" % user)
+        instance.wait_log("dsn=4.3.0, status=deferred (cannot access home "
+                          "directory %s: No such file or directory)" % home)
+        assert not os.path.exists(os.path.join(spool, user))
+        # Once the directory is there, the same user gets mail.
+        os.makedirs(home)
+        os.chown(home, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
+        send(instance, "%s@host.example.com" % user)
+        wait_file(os.path.join(spool, user), b"body")
+    finally:
+        subprocess.run(["userdel", user], capture_output=True)
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+def test_biff(instance, spool):
+    """biff = yes: "user@offset" to 127.0.0.1:biff after mbox delivery."""
+    try:
+        port = socket.getservbyname("biff", "udp")
+    except OSError:
+        port = 512
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as e:
+        sock.close()
+        pytest.skip("cannot bind 127.0.0.1:%d: %s" % (port, e))
+    try:
+        sock.settimeout(20)
+        instance.mail_system(mail_spool_directory=spool)
+        mbox = os.path.join(spool, "pftest1")
+        send(instance, "pftest1@host.example.com")
+        data, _ = sock.recvfrom(512)
+        assert data == b"pftest1@0\0"
+        size = len(wait_file(mbox, b"body"))
+        send(instance, "pftest1@host.example.com",
+             body=b"Subject: two\n\nsecond\n")
+        data, _ = sock.recvfrom(512)
+        assert data == b"pftest1@%d\0" % size
+        wait_file(mbox, b"second")
+    finally:
+        sock.close()

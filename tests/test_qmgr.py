@@ -93,6 +93,22 @@ def test_discard_removed(instance):
         assert queue_path(instance, q, qid) is None, q
 
 
+def test_dont_remove_saves(instance):
+    """dont_remove: a delivered message's queue file goes to saved/."""
+    require(instance, "discard")
+    need_log(instance)
+    instance.mail_system(default_transport="discard", dont_remove="1")
+    send(instance, "s1@host.example.com", "a@remote.example")
+    qid = queue_id(instance, "s1@host.example.com")
+    instance.wait_log("%s: removed" % qid)
+    saved = queue_path(instance, "saved", qid)
+    assert saved is not None, os.listdir(os.path.join(instance.queue, "saved"))
+    with open(saved, "rb") as f:
+        assert b"s1@host.example.com" in f.read()
+    for q in ("incoming", "active", "deferred"):
+        assert queue_path(instance, q, qid) is None, q
+
+
 def test_retry_deferred_with_future_mtime(instance):
     require(instance, "error")
     need_log(instance)

@@ -364,6 +364,17 @@ def test_postsuper_delete(instance):
     assert "use of this command is reserved for the superuser" in proc.stderr
 
 
+def test_postsuper_delete_dont_remove(instance):
+    """dont_remove: postsuper -d moves the queue file to saved/."""
+    start(instance, dont_remove="1")
+    qid = submit(instance, "a@example.com", "r@example.com")
+    proc = postsuper(instance, "-d", qid)
+    assert proc.returncode == 0, proc.stderr
+    assert "postsuper: %s: removed" % qid in proc.stderr.splitlines()
+    assert find(instance, "incoming", qid) is None
+    assert find(instance, "saved", qid) is not None
+
+
 def test_postsuper_hold_release(instance):
     start(instance)
     one = submit(instance, "a@example.com", "b@example.com")

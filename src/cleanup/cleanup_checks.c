@@ -51,6 +51,7 @@
 #include "strbuf.h"
 #include "cleanup_clnt.h"	/* global */
 #include "header_parse.h"
+#include "info_log_addr.h"
 #include "map.h"
 #include "params_cleanup.h"
 #include "qfile.h"
@@ -251,9 +252,11 @@ cleanup_checks_log(const CLEANUP_STATE *state, const char *action,
 	else
 		strbuf_append_str(line, " from local;");
 	if (state->sender)
-		strbuf_append_printf(line, " from=<%s>", state->sender);
+		strbuf_append_printf(line, " from=<%s>",
+				     info_log_addr(state->sender));
 	if (state->rcpt_count > 0)
-		strbuf_append_printf(line, " to=<%s>", state->rcpts[0].address);
+		strbuf_append_printf(line, " to=<%s>",
+				     info_log_addr(state->rcpts[0].address));
 	if (addr != NULL) {
 		if ((attr = cleanup_checks_attr(state, QFILE_ATTR_PROTO_NAME)))
 			strbuf_append_printf(line, " proto=%s", attr);

@@ -24,6 +24,7 @@
 #include "deliver_status.h"
 #include "dsn.h"
 #include "flush_clnt.h"
+#include "info_log_addr.h"
 #include "params_deliver.h"
 #include "params_global.h"
 #include "qfile.h"
@@ -111,10 +112,12 @@ dstat_log(const DELIVER_REQUEST *req, const DELIVER_RCPT *rcpt,
 	long    xfer_sec, xfer_usec;
 
 	(void) gettimeofday(&now, NULL);
-	strbuf_printf(buf, "%s: to=<%s>", req->queue_id, rcpt->address);
+	strbuf_printf(buf, "%s: to=<%s>", req->queue_id,
+		      info_log_addr(rcpt->address));
 	if (rcpt->orig_addr && *rcpt->orig_addr
 	    && strcasecmp(rcpt->orig_addr, rcpt->address) != 0)
-		strbuf_append_printf(buf, ", orig_to=<%s>", rcpt->orig_addr);
+		strbuf_append_printf(buf, ", orig_to=<%s>",
+				     info_log_addr(rcpt->orig_addr));
 	strbuf_append_printf(buf, ", relay=%s, delay=", relay);
 	dstat_format_delay(buf, dstat_elapsed(req->arrival_sec, req->arrival_usec,
 				     (long) now.tv_sec, (long) now.tv_usec));

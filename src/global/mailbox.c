@@ -216,6 +216,16 @@ mbox_wrong_owner(const char *path, uid_t owner)
 	return ret;
 }
 
+static off_t mbox_offset = -1;		/* see mbox_last_offset() */
+
+/* mbox_last_offset - where the last message delivered to an mbox starts */
+
+off_t
+mbox_last_offset(void)
+{
+	return mbox_offset;
+}
+
 /* mbox_deliver_owner - append to an mbox file (see mailbox.h) */
 
 int
@@ -292,6 +302,8 @@ mbox_deliver_owner(DELIVER_REQUEST *req, const char *path,
 	mailbox_limit_restore(&save);
 	if (ret < 0 && ftruncate(fd, st.st_size) < 0)
 		log_warn("truncate %s to %ld bytes: %m", path, (long) st.st_size);
+	if (ret == 0)
+		mbox_offset = st.st_size;
 
 out:
 	if (fd >= 0) {

@@ -56,6 +56,13 @@ extern int mbox_deliver_owner(DELIVER_REQUEST *req, const char *path,
 			      const char *orig_to, uid_t owner, gid_t group,
 			      struct STRBUF *status, struct STRBUF *reason);
 
+/*
+ * The size, under the lock, that the mbox file had before the last
+ * successful mbox_deliver*() call appended to it: the offset of the new
+ * message, for biff notifications. -1 before any such call.
+ */
+extern off_t mbox_last_offset(void);
+
 extern int maildir_deliver(DELIVER_REQUEST *req, const char *path,
 			   int copy_flags, const char *delivered_to,
 			   const char *orig_to, struct STRBUF *status,

@@ -493,6 +493,25 @@ local_alias(LOCAL_CTX *ctx, const LOCAL_ATTR *attr, const char *name,
 	return 1;
 }
 
+/* local_home_missing - 1 (errno set) when attr's home cannot be stat()ed */
+
+static int
+local_home_missing(const LOCAL_ATTR *attr)
+{
+	struct stat st;
+	int	ret, saved;
+
+	if (set_eugid(attr->uid, attr->gid) < 0)
+		log_fatal("set_eugid(%ld, %ld): %m", (long) attr->uid,
+			  (long) attr->gid);
+	ret = stat(attr->home, &st);
+	saved = errno;
+	if (set_eugid_root() < 0)
+		log_fatal("set_eugid_root: %m");
+	errno = saved;
+	return ret < 0;
+}
+
 /* local_dotforward - the user's .forward file; 1 when it expanded */
 
 static int
@@ -645,6 +664,18 @@ local_recipient(LOCAL_CTX *ctx, const LOCAL_ATTR *in)
 	attr.shell = shell;
 	attr.uid = pw->pw_uid;
 	attr.gid = pw->pw_gid;
+
+	/*
+	 * require_home_directory: a home directory that is not there (an
+	 * unmounted import, say) defers the mail instead of delivering it
+	 * to the spool. The test runs with the user's rights, as the
+	 * delivery itself would.
+	 */
+	if (var_require_home_directory && local_home_missing(&attr)) {
+		result = local_report(ctx, &attr, "4.3.0",
+				      "cannot access home directory %s: %m", home);
+		goto out_user;
+	}
 
 	/* A user's .forward, unless it is the one that sent us here. */
 	if (!direct && !(attr.exp_type == LOCAL_EXP_FORWARD

@@ -71,6 +71,9 @@ extern int local_is_allowed(const char *list, int exp_type);
 extern int local_expand(struct STRBUF *out, const char *pattern,
 			const LOCAL_ATTR *attr, const char *filter);
 
+/* local_biff.c: "user@offset" to comsat(8) on 127.0.0.1, best effort */
+extern void local_biff(const char *user, off_t offset);
+
 /* local_deliver.c */
 extern int local_deliver_mailbox(LOCAL_CTX *ctx, const LOCAL_ATTR *attr);
 extern int local_deliver_file(LOCAL_CTX *ctx, const LOCAL_ATTR *attr,

@@ -20,6 +20,7 @@
 
 #include "argv.h"
 #include "iostream.h"
+#include "fork_retry.h"
 #include "log.h"
 #include "mem.h"
 #include "set_eugid.h"
@@ -133,6 +134,10 @@ local_deliver_mailbox(LOCAL_CTX *ctx, const LOCAL_ATTR *attr)
 					 attr->uid : (uid_t) -1, attr->gid,
 					 status, reason);
 	}
+	/* Postfix notifies biff for UNIX-style mailboxes only, not Maildir. */
+	if (ret == 0 && var_biff
+	    && !(*var_home_mailbox && str_has_suffix(var_home_mailbox, "/")))
+		local_biff(attr->user, mbox_last_offset());
 	if (ret == 0)
 		ret = local_report(ctx, attr, "2.0.0", str_has_suffix(
 			       var_home_mailbox, "/") && *var_home_mailbox ?
@@ -328,7 +333,7 @@ local_deliver_command(LOCAL_CTX *ctx, const LOCAL_ATTR *attr,
 	local_command_env(ctx, attr, env);
 	shell = *var_local_command_shell ? var_local_command_shell : "/bin/sh";
 	deadline = time((time_t *) 0) + var_command_time_limit;
-	if ((pid = fork()) < 0) {
+	if ((pid = fork_retry(var_fork_attempts, var_fork_delay)) < 0) {
 		(void) close(in[0]);
 		(void) close(in[1]);
 		(void) close(out_fd);

@@ -30,6 +30,7 @@
 #include "argv.h"		/* util */
 #include "events.h"
 #include "lock_file.h"
+#include "fork_retry.h"
 #include "log.h"
 #include "mem.h"
 #include "strbuf.h"
@@ -220,7 +221,7 @@ master_monitor(int timeout)
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		log_fatal("pipe: %m");
-	switch (pid = fork()) {
+	switch (pid = fork_retry(var_fork_attempts, var_fork_delay)) {
 	case -1:
 		log_fatal("fork: %m");
 	case 0:

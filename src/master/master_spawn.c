@@ -198,6 +198,13 @@ master_spawn(MASTER_SERV *serv)
 	sigfillset(&block);
 	(void) sigprocmask(SIG_BLOCK, &block, &saved);
 	gen = ++master_gen_counter;
+
+	/*
+	 * No fork_retry() here, as in Postfix: sleeping $fork_delay would
+	 * stall every service of the event loop. A failed fork throttles
+	 * just this service, which is the retry, $service_throttle_time
+	 * later.
+	 */
 	if ((pid = fork()) != 0)
 		(void) sigprocmask(SIG_SETMASK, &saved, NULL);
 	switch (pid) {

@@ -35,6 +35,7 @@
 #include "mem.h"
 #include "strbuf.h"
 #include "cleanup_clnt.h"	/* global */
+#include "info_log_addr.h"
 #include "mail_queue.h"
 #include "maildrop.h"
 #include "params_global.h"
@@ -155,7 +156,7 @@ pickup_send(IOSTREAM *st, PICKUP_INFO *info, const char *path)
 		goto out;
 	}
 	log_info("%s: uid=%ld from=<%s>", cleanup_clnt_queue_id(clnt),
-		 (long) info->uid, strbuf_str(info->sender));
+		 (long) info->uid, info_log_addr(strbuf_str(info->sender)));
 	out = cleanup_clnt_stream(clnt);
 	while ((type = rec_get(st, buf, limit, why)) != REC_TYPE_EOF) {
 		if (type == REC_TYPE_ERROR) {

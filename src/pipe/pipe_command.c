@@ -25,12 +25,14 @@
 #include <sys/wait.h>
 
 #include "argv.h"		/* util */
+#include "fork_retry.h"
 #include "iostream.h"
 #include "log.h"
 #include "mem.h"
 #include "set_eugid.h"
 #include "strbuf.h"
 #include "mail_copy.h"		/* global */
+#include "params_global.h"
 #include "pipe.h"
 
 /* How much command output we keep for the log. */
@@ -141,7 +143,7 @@ pipe_command(DELIVER_REQUEST *req, const PIPE_RUN *run, ARGV *argv,
 		return PIPE_STAT_DEFER;
 	}
 	deadline = time((time_t *) 0) + run->time_limit;
-	switch (pid = fork()) {
+	switch (pid = fork_retry(var_fork_attempts, var_fork_delay)) {
 	case -1:
 		strbuf_set(status, "4.3.0");
 		strbuf_printf(reason, "fork: %s", strerror(errno));

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "argv.h"		/* util */
+#include "fork_retry.h"
 #include "log.h"
 #include "mem.h"
 #include "strbuf.h"
@@ -178,7 +179,7 @@ postfix_set_params(int argc, char **argv)
 				  (int) (eq - argv[n]), argv[n]);
 		argv_add(args, argv[n]);
 	}
-	switch (fork()) {
+	switch (fork_retry(var_fork_attempts, var_fork_delay)) {
 	case -1:
 		log_fatal("fork: %m");
 	case 0:

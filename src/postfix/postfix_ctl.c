@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "argv.h"		/* util */
+#include "fork_retry.h"
 #include "log.h"
 #include "mem.h"
 #include "strbuf.h"
@@ -135,7 +136,7 @@ ctl_run(const ARGV *args)
 	pid_t	pid;
 	int	status;
 
-	switch (pid = fork()) {
+	switch (pid = fork_retry(var_fork_attempts, var_fork_delay)) {
 	case -1:
 		log_warn("fork: %m");
 		return -1;

@@ -41,6 +41,7 @@
 
 #include "argv.h"		/* util */
 #include "iostream.h"
+#include "fork_retry.h"
 #include "log.h"
 #include "mem.h"
 #include "strbuf.h"
@@ -142,7 +143,7 @@ pq_standalone(pid_t *pid)
 		return NULL;
 	}
 	strbuf_printf(path, "%s/showq", var_daemon_directory);
-	if ((*pid = fork()) < 0) {
+	if ((*pid = fork_retry(var_fork_attempts, var_fork_delay)) < 0) {
 		log_warn("fork: %m");
 		(void) close(sv[0]);
 		(void) close(sv[1]);

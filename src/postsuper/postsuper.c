@@ -278,12 +278,17 @@ ps_delete_one(const char *const *queues, const char *id)
 	int     found = 0;
 	int     tries;
 
-	/* Logs first, and only when the message exists, as Postfix does. */
+	/*
+	 * Logs first, and only when the message exists, as Postfix does.
+	 * With dont_remove the queue file goes to the saved queue instead.
+	 */
 	for (tries = 0; !found && tries < 2; tries++) {
 		if (ps_find(queues, id, path, &st) == NULL)
 			break;
 		ps_remove_logs(id, ps_log_queues);
-		if (ps_remove(strbuf_str(path)) == 0) {
+		if (var_dont_remove ? ps_move(strbuf_str(path), MAIL_QUEUE_SAVED,
+					      id) == 0
+		    : ps_remove(strbuf_str(path)) == 0) {
 			log_info("%s: removed", id);
 			found = 1;
 		}					/* else: lost a race */

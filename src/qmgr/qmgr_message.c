@@ -34,6 +34,7 @@
 #include "deliver_request.h"
 #include "deliver_status.h"
 #include "dsn.h"
+#include "info_log_addr.h"
 #include "mail_queue.h"
 #include "params_global.h"
 #include "params_qmgr.h"
@@ -137,9 +138,11 @@ qmgr_defer_rcpt(QMGR_MESSAGE *msg, const QMGR_RCPT *rcpt,
 	msg->deferred = 1;
 
 	/* The delivery agents' line shape (deliver_status.h), relay=none. */
-	strbuf_printf(line, "%s: to=<%s>", msg->queue_id, rcpt->address);
+	strbuf_printf(line, "%s: to=<%s>", msg->queue_id,
+		      info_log_addr(rcpt->address));
 	if (*rcpt->orig && strcmp(rcpt->orig, rcpt->address) != 0)
-		strbuf_append_printf(line, ", orig_to=<%s>", rcpt->orig);
+		strbuf_append_printf(line, ", orig_to=<%s>",
+				     info_log_addr(rcpt->orig));
 	strbuf_append_str(line, ", relay=none, delay=");
 	dstat_format_delay(line, now - arrival);
 	strbuf_append_str(line, ", delays=");
@@ -373,7 +376,7 @@ qmgr_message_load(const char *id, int dfxp)
 	size = q->size[QFILE_SIZE_CONT_LENGTH] > 0 ?
 	    q->size[QFILE_SIZE_CONT_LENGTH] : q->size[QFILE_SIZE_CONTENT];
 	log_info("%s: from=<%s>, size=%ld, nrcpt=%d (queue active)",
-		 id, msg->sender, size, q->rcpt_count);
+		 id, info_log_addr(msg->sender), size, q->rcpt_count);
 	qfile_free(q);
 
 	/* Hold a reference while assigning, so it cannot finish early. */
@@ -516,21 +519,35 @@ qmgr_expire_fill(QMGR_MESSAGE *msg, const QFILE *q)
 	xfree(seen);
 }
 
-/* qmgr_remove - all done: the queue file and its defer log go */
+/*
+ * qmgr_remove - all done: the queue file and its defer log go. With
+ * dont_remove (a debugging aid) the queue file moves to the saved
+ * queue instead; the log line stays "removed", as in Postfix.
+ */
 
 static void
 qmgr_remove(const QMGR_MESSAGE *msg)
 {
 	STRBUF *path = strbuf_create(100);
+	STRBUF *why = strbuf_create(100);
 
-	if (mail_queue_path(path, MAIL_QUEUE_ACTIVE, msg->queue_id) < 0
-	    || (unlink(strbuf_str(path)) < 0 && errno != ENOENT)) {
+	if (mail_queue_path(path, MAIL_QUEUE_ACTIVE, msg->queue_id) < 0) {
+		log_warn("%s: bad queue ID", msg->queue_id);
+	} else if (var_dont_remove
+		   && mail_queue_rename(msg->queue_id, MAIL_QUEUE_ACTIVE,
+					MAIL_QUEUE_SAVED, why) < 0
+		   && errno != ENOENT) {
+		log_warn("%s: save %s: %s", msg->queue_id, strbuf_str(path),
+			 strbuf_str(why));
+	} else if (!var_dont_remove
+		   && unlink(strbuf_str(path)) < 0 && errno != ENOENT) {
 		log_warn("%s: remove %s: %m", msg->queue_id, strbuf_str(path));
 	} else {
 		qmgr_unlink_log(BOUNCE_LOG_DEFER, msg->queue_id);
 		log_info("%s: removed", msg->queue_id);
 	}
 	strbuf_free(&path);
+	strbuf_free(&why);
 }
 
 /* qmgr_defer_file - to the deferred queue, retry time as mtime */
@@ -599,7 +616,7 @@ qmgr_message_finish(QMGR_MESSAGE *msg)
 	    && qmgr_expired(age, *msg->sender ? var_maximal_queue_lifetime
 			    : var_bounce_queue_lifetime)) {
 		log_info("%s: from=<%s>, status=expired, returned to sender",
-			 msg->queue_id, msg->sender);
+			 msg->queue_id, info_log_addr(msg->sender));
 		qmgr_expire_fill(msg, q);
 		if (bounce_flush(BOUNCE_LOG_DEFER, &bm) == 0)
 			undone = 0;

@@ -49,6 +49,7 @@
 
 #include "argv.h"		/* util */
 #include "iostream.h"
+#include "fork_retry.h"
 #include "log.h"
 #include "mem.h"
 #include "strbuf.h"
@@ -254,7 +255,7 @@ sm_enqueue(const SM_REQUEST *req, char **rcpts, const char *config_dir)
 		argv_add(cmd, "-v");
 	if (pipe(pfd) < 0)
 		log_fatal_status(EX_OSERR, "pipe: %m");
-	if ((pid = fork()) < 0)
+	if ((pid = fork_retry(var_fork_attempts, var_fork_delay)) < 0)
 		log_fatal_status(EX_OSERR, "fork: %m");
 	if (pid == 0) {
 		(void) close(pfd[1]);
@@ -450,7 +451,7 @@ sm_smtp(const char *config_dir)
 		sm_smtpd_exec(config_dir, STDIN_FILENO);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		log_fatal_status(EX_OSERR, "socketpair: %m");
-	if ((pid = fork()) < 0)
+	if ((pid = fork_retry(var_fork_attempts, var_fork_delay)) < 0)
 		log_fatal_status(EX_OSERR, "fork: %m");
 	if (pid == 0) {
 		(void) close(sv[0]);

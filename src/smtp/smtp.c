@@ -39,6 +39,7 @@
 #include "strbuf.h"
 #include "deliver_request.h"	/* global */
 #include "deliver_status.h"
+#include "debug_peer.h"
 #include "dsn.h"
 #include "param.h"
 #include "params_global.h"
@@ -411,6 +412,7 @@ smtp_deliver(DELIVER_REQUEST *req)
 	    && smtp_conf.sender_dependent_authentication)
 		strbuf_append_printf(key, "\t%s", req->sender);
 	if ((session = smtp_cache_find(strbuf_str(key))) != NULL) {
+		(void) debug_peer_check(session->host, session->addr);
 		smtp_conn_time(req);
 		ret = smtp_xfer(session, req, done, &status, dsn, why, &perm);
 		if (ret == SMTP_NEXT)
@@ -470,6 +472,7 @@ smtp_pre_jail(const SERVICE *svc)
 {
 	(void) svc;
 	smtp_conf_init(smtp_lmtp_mode);
+	debug_peer_init();
 	smtp_addr_init();
 	smtp_tls_init();
 	smtp_sasl_init();

@@ -21,6 +21,7 @@
 
 #include "argv.h"		/* util */
 #include "mem.h"
+#include "debug_peer.h"		/* global */
 #include "smtp.h"
 
 /* At most this many idle connections per process. */
@@ -92,6 +93,7 @@ smtp_cache_store(SMTP_SESSION *session)
 	time_t	now = time(NULL);
 	int	i, oldest = 0;
 
+	debug_peer_restore();		/* the session is idle now */
 	if (!smtp_cache_usable(session, now)
 	    || smtp_conf.cache_time_limit <= 0) {
 		smtp_quit(session);

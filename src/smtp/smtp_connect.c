@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "strbuf.h"
 #include "timed_connect.h"
+#include "debug_peer.h"		/* global */
 #include "smtp.h"
 
 /* smtp_bind - bind to the configured source address; -1 on failure */
@@ -130,6 +131,7 @@ smtp_connect(const SMTP_ADDR *addr, STRBUF *dsn, STRBUF *why)
 		strbuf_free(&name);
 	}
 	session->created = time(NULL);
+	(void) debug_peer_check(session->host, session->addr);
 	return session;
 
 fail:
@@ -149,6 +151,7 @@ smtp_session_free(SMTP_SESSION *session)
 			      || iostream_timeout(session->st));
 		(void) iostream_close(session->st);
 	}
+	debug_peer_restore();
 	xfree(session->addr);
 	xfree(session->key);
 	xfree(session->host);

@@ -67,6 +67,9 @@ smtp_get_reply(SMTP_SESSION *session, SMTP_REPLY *reply)
 					IOS_LINE_STRIP_CR);
 		if (ret == IOS_EOF || ret == IOS_LINE_LAST)
 			return SMTP_GOT_LOST;
+		if (log_verbose)
+			log_info("< %s: %s", session->namaddr,
+				 strbuf_str(smtp_line));
 		last = smtp_reply_add_line(reply, strbuf_str(smtp_line),
 					   strbuf_len(smtp_line));
 		/* Drop the rest of an over-long line. */
@@ -126,15 +129,20 @@ PRINTFLIKE(3, 4);
 static void
 smtp_command(SMTP_SESSION *session, int timeout, const char *fmt, ...)
 {
+	static STRBUF *cmd;
 	va_list	ap;
 
+	if (cmd == NULL)
+		cmd = strbuf_create(100);
 	iostream_set_timeout(session->st, timeout);
 	va_start(ap, fmt);
-	(void) iostream_vprintf(session->st, fmt, ap);
+	strbuf_reset(cmd);
+	strbuf_append_vprintf(cmd, fmt, ap);
 	va_end(ap);
+	(void) iostream_write(session->st, strbuf_str(cmd), strbuf_len(cmd));
 	(void) iostream_write(session->st, "\r\n", 2);
 	if (log_verbose)
-		log_info("> %s: command sent", session->namaddr);
+		log_info("> %s: %s", session->namaddr, strbuf_str(cmd));
 }
 
 /* smtp_chat - one command and its reply */

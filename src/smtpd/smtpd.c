@@ -51,6 +51,7 @@
 #include "params_sasl.h"
 #include "map.h"
 #include "map_match.h"
+#include "debug_peer.h"
 #include "rec.h"
 #include "qfile.h"
 #include "addr_parse.h"
@@ -281,19 +282,33 @@ smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
 		len = (size_t) (nl - text);
 		if (len > 0 && text[len - 1] == '\r')
 			len--;
-		if (len >= 4 && text[3] == ' ')
+		if (len >= 4 && text[3] == ' ') {
 			iostream_printf(state->client, "%.3s-%.*s\r\n", text,
 					(int) (len - 4), text + 4);
-		else
+			if (log_verbose)
+				log_info("> %s: %.3s-%.*s", state->namaddr, text,
+					 (int) (len - 4), text + 4);
+		} else {
 			iostream_printf(state->client, "%.3s-%.*s\r\n",
 					strbuf_str(smtpd_sess.reply), (int) len,
 					text);
+			if (log_verbose)
+				log_info("> %s: %.3s-%.*s", state->namaddr,
+					 strbuf_str(smtpd_sess.reply), (int) len,
+					 text);
+		}
 		text = nl + 1;
 	}
 	if (text != strbuf_str(smtpd_sess.reply)
-	    && !(strlen(text) >= 4 && text[3] == ' '))
+	    && !(strlen(text) >= 4 && text[3] == ' ')) {
 		iostream_printf(state->client, "%.3s ",
 				strbuf_str(smtpd_sess.reply));
+		if (log_verbose)
+			log_info("> %s: %.3s %s", state->namaddr,
+				 strbuf_str(smtpd_sess.reply), text);
+	} else if (log_verbose) {
+		log_info("> %s: %s", state->namaddr, text);
+	}
 	(void) iostream_write(state->client, text, strlen(text));
 	(void) iostream_write(state->client, "\r\n", 2);
 }
@@ -1146,6 +1161,8 @@ smtpd_commands(SMTPD_STATE *state)
 			continue;
 		}
 		strbuf_set_mem(state->buffer, line, len);	/* for logging */
+		if (log_verbose)
+			log_info("< %s: %s", state->namaddr, line);
 		args = line;
 		while (*args == ' ' || *args == '\t')
 			args++;
@@ -1321,6 +1338,7 @@ smtpd_serve(IOSTREAM *client, const SERVICE *svc)
 	iostream_set_timeout(client, var_smtpd_timeout);
 
 	smtpd_peer_init(&state);
+	(void) debug_peer_check(state.name, state.addr);
 	log_info("connect from %s", state.namaddr);
 	smtpd_sess.ehlo_discard = smtpd_ehlo_discard(&state);
 	smtpd_sess.bare_lf_mode = smtpd_bare_lf_mode(&state);
@@ -1356,6 +1374,7 @@ smtpd_serve(IOSTREAM *client, const SERVICE *svc)
 			      || iostream_timeout(client)
 			      || iostream_eof(client));
 	smtpd_state_free(&state);
+	debug_peer_restore();
 }
 
 /* smtpd_pre_jail - tables and lists, opened as root */
@@ -1370,6 +1389,7 @@ smtpd_pre_jail(const SERVICE *svc)
 	MAP    *map;
 
 	smtpd_drop_init(svc);
+	debug_peer_init();
 	smtpd_check_init();
 	smtpd_tls_init();
 	if (!SMTPD_STAND_ALONE()) {

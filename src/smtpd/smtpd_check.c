@@ -45,6 +45,7 @@
 #include "map.h"
 #include "map_search.h"
 #include "mynetworks.h"
+#include "info_log_addr.h"
 #include "param.h"
 #include "params_global.h"
 #include "params_smtpd_check.h"
@@ -531,9 +532,11 @@ smtpd_check_log(SMTPD_STATE *state, const char *what, const char *text)
 		      state->namaddr ? state->namaddr : "unknown[unknown]",
 		      text);
 	if (state->sender)
-		strbuf_append_printf(buf, " from=<%s>", state->sender);
+		strbuf_append_printf(buf, " from=<%s>",
+				     info_log_addr(state->sender));
 	if (state->recipient)
-		strbuf_append_printf(buf, " to=<%s>", state->recipient);
+		strbuf_append_printf(buf, " to=<%s>",
+				     info_log_addr(state->recipient));
 	if (state->protocol)
 		strbuf_append_printf(buf, " proto=%s", state->protocol);
 	if (state->helo_name)

@@ -33,6 +33,7 @@
 #include "argv.h"		/* util */
 #include "log.h"
 #include "strbuf.h"
+#include "fork_retry.h"
 #include "cleanup_clnt.h"	/* global */
 #include "mainconf.h"
 #include "params_global.h"
@@ -102,7 +103,7 @@ smtpd_drop_open(STRBUF *why)
 		strbuf_printf(why, "socketpair: %m");
 		return NULL;
 	}
-	if ((pid = fork()) < 0) {
+	if ((pid = fork_retry(var_fork_attempts, var_fork_delay)) < 0) {
 		strbuf_printf(why, "fork: %m");
 		(void) close(sv[0]);
 		(void) close(sv[1]);
@@ -110,7 +111,7 @@ smtpd_drop_open(STRBUF *why)
 	}
 	if (pid == 0) {
 		(void) close(sv[0]);
-		if ((pid2 = fork()) != 0)
+		if ((pid2 = fork_retry(var_fork_attempts, var_fork_delay)) != 0)
 			_exit(pid2 < 0 ? EX_OSERR : 0);
 		smtpd_drop_exec(sv[1]);
 	}
