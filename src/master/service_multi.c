@@ -47,6 +47,22 @@ multi_serve(int fd)
 	ss->spec->serve(client, &ss->svc);
 }
 
+/*
+ * multi_wind_down - the process should go (use limit, changed table):
+ * exit now when no client is connected, else take no new ones and exit
+ * after the last.
+ */
+static void
+multi_wind_down(void)
+{
+	if (service_state.client_count == 0)
+		service_exit();
+	if (!multi_stopped) {
+		multi_stop_accepting();
+		multi_stopped = 1;
+	}
+}
+
 /* multi_accept_event - a listening endpoint is readable */
 
 static void
@@ -58,12 +74,7 @@ multi_accept_event(int unused_event, void *context)
 
 	/* A table changed: new clients go to a fresh process. */
 	if (service_used_up()) {
-		if (ss->client_count == 0)
-			service_exit();
-		if (!multi_stopped) {
-			multi_stop_accepting();
-			multi_stopped = 1;
-		}
+		multi_wind_down();
 		return;
 	}
 	if (ss->spec->pre_accept)
@@ -102,12 +113,7 @@ service_disconnect(IOSTREAM *client)
 		return;
 	}
 	if (service_used_up()) {
-		if (ss->client_count == 0)
-			service_exit();
-		if (!multi_stopped) {
-			multi_stop_accepting();
-			multi_stopped = 1;
-		}
+		multi_wind_down();
 		return;
 	}
 	if (ss->client_count == 0)
