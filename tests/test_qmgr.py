@@ -341,6 +341,7 @@ class FakeAgent:
                                   ("S", "hop_reason", hop_reason)])
         self.requests = 0
         self.rcpt_counts = []
+        self.arrivals = []              # (monotonic time, nexthop)
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.bind(self.path)
         pw = pwd.getpwnam("postfix")
@@ -361,7 +362,9 @@ class FakeAgent:
         return out + b"E"
 
     @staticmethod
-    def read_request(conn):
+    def read_request(conn, attrs=None):
+        """Reads one request; the number of recipients. String
+        attributes go into attrs (the last of each name)."""
         buf = b""
 
         def need(n):
@@ -380,6 +383,7 @@ class FakeAgent:
                 return count
             pos += 1
             start = pos
+            fields = []
             for _ in range(2):          # name, then value
                 while True:
                     need(pos + 1)
@@ -388,8 +392,12 @@ class FakeAgent:
                         break
                     need(len(buf) + 1)
                 size = int(buf[pos:colon])
+                fields.append((colon + 1, colon + 1 + size))
                 pos = colon + 1 + size + 1
                 need(pos)
+            if attrs is not None:
+                (ns, ne), (vs, ve) = fields
+                attrs[buf[ns:ne].decode()] = buf[vs:ve].decode()
             if buf[start:pos].startswith(b"7:address,"):
                 count += 1
 
@@ -401,10 +409,13 @@ class FakeAgent:
                 continue
             with conn:
                 conn.settimeout(5)
+                attrs = {}
                 try:
-                    count = self.read_request(conn)
+                    count = self.read_request(conn, attrs)
                 except (EOFError, OSError, ValueError):
                     continue
+                self.arrivals.append((time.monotonic(),
+                                      attrs.get("nexthop", "")))
                 self.rcpt_counts.append(count)
                 self.requests += 1
                 conn.sendall(self.reply)
@@ -485,3 +496,53 @@ def test_deferred_queue_run(instance):
     wait_until(lambda: instance.log().count(
         "%s: to=<a@remote.example>" % qid) >= 3, 15, "two retries")
     assert instance.log().count("%s: from=<s15@host.example.com>" % qid) >= 3
+
+
+@pytest.mark.parametrize("param,rcpts,gap", [
+    # Three messages to one destination: one per 2 seconds.
+    ("fake_destination_rate_delay", ["a@one.example"] * 3, 2),
+    # Without a delay they go at once.
+    (None, ["a@one.example"] * 3, 0),
+    # A destination rate delay does not hold up other destinations.
+    ("fake_destination_rate_delay", ["a@one.example", "b@two.example"], 0),
+    # A transport rate delay paces the transport across destinations.
+    ("fake_transport_rate_delay", ["a@one.example", "b@two.example"], 2),
+    # The default_ parameter applies when the transport has none.
+    ("default_destination_rate_delay", ["a@one.example"] * 2, 2),
+])
+def test_rate_delay(instance, param, rcpts, gap):
+    """TRANSPORT_destination_rate_delay and TRANSPORT_transport_rate_delay
+    (falling back to default_...): qmgr waits the delay after each
+    delivery before the next one to that destination (transport). The
+    messages are first parked by defer_transports, then released
+    together by 'A', so that they are all ready at the same moment."""
+    need_log(instance)
+    settings = dict(default_transport="fake", minimal_backoff_time="1000s",
+                    defer_transports="fake")
+    if param:
+        settings[param] = "2s"
+    instance.mail_system(**settings)
+    agent = FakeAgent(instance, "fake", status="0")
+    try:
+        qids = []
+        for n, rcpt in enumerate(rcpts):
+            sender = "r%d@host.example.com" % n
+            send(instance, sender, rcpt)
+            qid = queue_id(instance, sender)
+            wait_until(lambda: queue_path(instance, "deferred", qid), 10,
+                       "%s in deferred" % qid)
+            qids.append(qid)
+        assert agent.requests == 0
+        poke(instance, b"A")
+        wait_until(lambda: agent.requests >= len(rcpts),
+                   5 + gap * len(rcpts), "%d deliveries" % len(rcpts))
+        times = sorted(t for t, _ in agent.arrivals)
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        if gap:
+            assert min(gaps) >= gap - 0.3, gaps
+        else:
+            assert times[-1] - times[0] < 1.5, gaps
+        hops = sorted(set(h for _, h in agent.arrivals))
+        assert hops == sorted(set(r.split("@")[1] for r in rcpts))
+    finally:
+        agent.close()

@@ -149,3 +149,19 @@ def test_recipe_rw_relocated(instance):
         r"to=<dave@host\.example\.com>, relay=none, .*dsn=5\.1\.6, "
         r"status=bounced \(User has moved to dave@newjob\.example\)",
         instance.log()), 30, "the relocated bounce:\n" + instance.log())
+
+
+def test_recipe_rw_generic(instance):
+    """Mail leaving through the SMTP client: alice@host.example.com ->
+    alice.smith@isp.example, other users @isp.example, in MAIL FROM,
+    RCPT TO and the headers; a remote address is not touched."""
+    tx = relay(instance, "rw-generic", "alice",
+               ["bob@remote.example", "carol@" + H],
+               headers="From: Alice <alice@%s>\nTo: bob@remote.example, "
+                       "carol@%s\n" % (H, H),
+               mydestination="")
+    assert tx.mail_from == "alice.smith@isp.example"
+    assert sorted(tx.rcpts) == ["bob@remote.example", "carol@isp.example"]
+    assert header(tx, "From") == ["Alice <alice.smith@isp.example>"]
+    assert header(tx, "To") == ["bob@remote.example, carol@isp.example"]
+    assert header(tx, "Subject") == ["recipe"]

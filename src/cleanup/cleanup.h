@@ -102,17 +102,8 @@ extern void cleanup_out_rcpt(CLEANUP_STATE *state, const char *canon,
 			     const char *orig, const char *dsn_orcpt,
 			     int dsn_notify);
 
-/* cleanup_map.c: canonical and virtual alias mapping (MAP_OK clients) */
-typedef struct CLEANUP_FIND {
-	/* MAP_FOUND (value set), MAP_NOTFOUND or MAP_RETRY; partial keys
-	 * (all but the first) are not for pattern tables. */
-	int     (*lookup)(void *context, const char *key, int partial,
-			  struct STRBUF *value);
-	/* The domain is $myorigin or local: 1, 0, or -1 (try later). */
-	int     (*is_local)(void *context, const char *domain);
-	void   *context;
-	const char *delimiters;		/* recipient_delimiter */
-} CLEANUP_FIND;
+/* cleanup_map.c: canonical and virtual alias mapping (MAP_OK clients);
+ * the search order and table values: addr_map.h */
 typedef int (*CLEANUP_MAP1N_FN)(void *context, const char *addr,
 				struct ARGV *result);
 typedef struct CLEANUP_LIMITS {
@@ -125,10 +116,6 @@ typedef struct CLEANUP_LIMITS {
 #define CLEANUP_EXPAND_NESTING	2	/* recursion limit (or a loop) */
 #define CLEANUP_EXPAND_SIZE	3	/* expansion limit */
 #define CLEANUP_EXPAND_LENGTH	4	/* a result over the length limit */
-extern int cleanup_map_find(const CLEANUP_FIND *find, const char *addr,
-			    struct STRBUF *value, struct STRBUF *ext);
-extern void cleanup_map_crunch(const char *addr, const char *value,
-			       const char *ext, struct ARGV *out);
 extern int cleanup_map_expand(const char *addr, CLEANUP_MAP1N_FN lookup,
 			      void *context, const CLEANUP_LIMITS *limits,
 			      struct ARGV *out);

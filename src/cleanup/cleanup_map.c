@@ -10,10 +10,11 @@
  * steps of their class (header_sender, header_recipient). Each step
  * is enabled per class by its *_classes parameter.
  *
- * A table is searched in the order of canonical(5) and virtual(5):
- * user+ext@domain, user@domain, then, when the domain is $myorigin or
- * a local domain ($mydestination, $inet_interfaces, $proxy_interfaces,
- * asked of trivial-rewrite), user+ext and user, and last @domain.
+ * A table is searched (addr_map.h) in the order of canonical(5) and
+ * virtual(5): user+ext@domain, user@domain, then, when the domain is
+ * $myorigin or a local domain ($mydestination, $inet_interfaces,
+ * $proxy_interfaces, asked of trivial-rewrite), user+ext and user,
+ * and last @domain.
  * Only the first key goes to pattern tables. When a key without the
  * extension matched, the extension is put back into the result if
  * propagate_unmatched_extensions says so. A table that cannot answer
@@ -36,11 +37,11 @@
 #include "nametab.h"
 #include "strbuf.h"
 #include "stringops.h"
-#include "addr_parse.h"		/* global */
+#include "addr_map.h"		/* global */
+#include "addr_parse.h"
 #include "cleanup_clnt.h"
 #include "header_parse.h"
 #include "map.h"
-#include "map_search.h"
 #include "params_cleanup.h"
 #include "params_global.h"
 #include "params_rewrite.h"
@@ -79,164 +80,6 @@ static int cleanup_masq_flags;
 static int cleanup_ext_prop;
 static ARGV *cleanup_masq_domains;
 static ARGV *cleanup_masq_exceptions;
-
-/* cleanup_map_split - where the domain starts (internal form), or -1 */
-
-static ssize_t
-cleanup_map_split(const char *addr)
-{
-	const char *at = strrchr(addr, '@');
-
-	return at ? at - addr : -1;
-}
-
-/*
- * cleanup_map_find - search one address in canonical(5) order
- *
- * Returns MAP_FOUND with the table value in value and the unmatched
- * extension (with its delimiter, or empty) in ext, MAP_NOTFOUND, or
- * MAP_RETRY.
- */
-
-int
-cleanup_map_find(const CLEANUP_FIND *find, const char *addr, STRBUF *value,
-		 STRBUF *ext)
-{
-	STRBUF *bare = strbuf_create(100);
-	STRBUF *key = strbuf_create(100);
-	ssize_t	at = cleanup_map_split(addr);
-	ssize_t	bare_at;
-	int     has_ext;
-	int     local;
-	int     ret;
-
-	strbuf_reset(ext);
-	has_ext = map_search_strip_ext(addr, find->delimiters, 0, bare);
-	if (has_ext) {
-		bare_at = cleanup_map_split(strbuf_str(bare));
-		if (at >= 0 && bare_at >= 0)
-			strbuf_set_mem(ext, addr + bare_at,
-				       (size_t) (at - bare_at));
-		else
-			strbuf_set(ext, addr + strbuf_len(bare));
-	}
-
-	/* user+ext@domain, user@domain */
-	if ((ret = find->lookup(find->context, addr, 0, value)) != MAP_NOTFOUND)
-		goto done;
-	if (has_ext) {
-		if ((ret = find->lookup(find->context, strbuf_str(bare), 1,
-					value)) != MAP_NOTFOUND) {
-			if (ret == MAP_FOUND)
-				goto keep_ext;
-			goto done;
-		}
-	}
-	if (at < 0)
-		goto done;
-
-	/* user+ext, user: only for local domains */
-	if ((local = find->is_local(find->context, addr + at + 1)) < 0) {
-		ret = MAP_RETRY;
-		goto done;
-	}
-	if (local) {
-		strbuf_set_mem(key, addr, (size_t) at);
-		if ((ret = find->lookup(find->context, strbuf_str(key), 1,
-					value)) != MAP_NOTFOUND)
-			goto done;
-		if (has_ext) {
-			strbuf_set_mem(key, addr, (size_t) at
-				       - strbuf_len(ext));
-			if ((ret = find->lookup(find->context, strbuf_str(key),
-						1, value)) != MAP_NOTFOUND) {
-				if (ret == MAP_FOUND)
-					goto keep_ext;
-				goto done;
-			}
-		}
-	}
-
-	/* @domain: the whole address stays unmatched, no extension. */
-	ret = find->lookup(find->context, addr + at, 1, value);
-
-done:
-	strbuf_reset(ext);
-keep_ext:
-	strbuf_free(&bare);
-	strbuf_free(&key);
-	return ret;
-}
-
-/* cleanup_map_add_ext - insert an extension before the domain */
-
-static void
-cleanup_map_add_ext(ARGV *out, const char *addr, const char *ext)
-{
-	ssize_t	at = cleanup_map_split(addr);
-	STRBUF *buf;
-
-	if (ext == NULL || *ext == 0) {
-		argv_add(out, addr);
-		return;
-	}
-	buf = strbuf_create(100);
-	if (at < 0) {
-		strbuf_set(buf, addr);
-		strbuf_append_str(buf, ext);
-	} else {
-		strbuf_set_mem(buf, addr, (size_t) at);
-		strbuf_append_str(buf, ext);
-		strbuf_append_str(buf, addr + at);
-	}
-	argv_add(out, strbuf_str(buf));
-	strbuf_free(&buf);
-}
-
-/*
- * cleanup_map_crunch - the addresses of a table value, internal form
- *
- * A value "@other.domain" keeps the local part of addr (without the
- * unmatched extension, which is then added back like for any other
- * result when ext is not NULL).
- */
-
-void
-cleanup_map_crunch(const char *addr, const char *value, const char *ext,
-		   ARGV *out)
-{
-	ADDR_LIST *list;
-	STRBUF *buf;
-	ssize_t	at;
-	size_t	i, len;
-
-	argv_truncate(out, 0);
-	if (*value == '@') {
-		buf = strbuf_create(100);
-		at = cleanup_map_split(addr);
-		len = at < 0 ? strlen(addr) : (size_t) at;
-		if (ext != NULL && strlen(ext) <= len
-		    && strncmp(addr + len - strlen(ext), ext, strlen(ext)) == 0)
-			len -= strlen(ext);
-		strbuf_set_mem(buf, addr, len);
-		list = addr_parse_list(value);
-		if (list->count > 0 && list->items[0].domain != NULL) {
-			strbuf_append_char(buf, '@');
-			strbuf_append_str(buf, list->items[0].domain);
-		} else {
-			strbuf_append_str(buf, value);
-		}
-		addr_list_free(&list);
-		cleanup_map_add_ext(out, strbuf_str(buf), ext);
-		strbuf_free(&buf);
-		return;
-	}
-	list = addr_parse_list(value);
-	for (i = 0; i < list->count; i++)
-		if (*list->items[i].addr)
-			cleanup_map_add_ext(out, list->items[i].addr, ext);
-	addr_list_free(&list);
-}
 
 /* cleanup_map_fold - the been-here key: addresses compare without case */
 
@@ -471,7 +314,7 @@ static int
 cleanup_map_addr_maps(CLEANUP_MAPS *maps, const char *addr, int propagate,
 		      ARGV *out)
 {
-	CLEANUP_FIND find;
+	ADDR_MAP_FIND find;
 	STRBUF *value = strbuf_create(100);
 	STRBUF *ext = strbuf_create(20);
 	STRBUF *canon = strbuf_create(100);
@@ -483,9 +326,9 @@ cleanup_map_addr_maps(CLEANUP_MAPS *maps, const char *addr, int propagate,
 	find.context = maps;
 	find.delimiters = var_recipient_delimiter;
 	argv_truncate(out, 0);
-	ret = cleanup_map_find(&find, addr, value, ext);
+	ret = addr_map_find(&find, addr, value, ext);
 	if (ret == MAP_FOUND) {
-		cleanup_map_crunch(addr, strbuf_str(value),
+		addr_map_crunch(addr, strbuf_str(value),
 				   propagate && strbuf_len(ext) ?
 				   strbuf_str(ext) : NULL, out);
 		for (i = 0; i < out->argc && ret == MAP_FOUND; i++) {
@@ -672,78 +515,6 @@ cleanup_map_recipient(CLEANUP_STATE *state, const char *canon, ARGV *out)
 	return ret;
 }
 
-/* cleanup_map_phrase - a display name, quoted unless plain words */
-
-static void
-cleanup_map_phrase(STRBUF *out, const char *name)
-{
-	const char *cp;
-	int     plain = (*name != 0);
-
-	for (cp = name; *cp; cp++)
-		if ((unsigned char) *cp >= 0x80 || *cp < ' '
-		    || strchr("()<>[]:;@\\,.\"", *cp))
-			plain = 0;
-	if (plain) {
-		strbuf_append_str(out, name);
-		return;
-	}
-	strbuf_append_char(out, '"');
-	for (cp = name; *cp; cp++) {
-		if (*cp == '"' || *cp == '\\')
-			strbuf_append_char(out, '\\');
-		strbuf_append_char(out, *cp);
-	}
-	strbuf_append_char(out, '"');
-}
-
-/*
- * cleanup_map_header_list - rebuild an address list with new addresses
- *
- * Display names, angle brackets and groups are kept; comments outside
- * the display name and the original folding are not.
- */
-
-static void
-cleanup_map_header_list(STRBUF *out, const ADDR_LIST *list,
-			const ARGV *addrs)
-{
-	const char *group = NULL;
-	size_t	i;
-
-	for (i = 0; i < list->count; i++) {
-		const ADDR_ITEM *item = list->items + i;
-		int     same_group = group && item->group
-			&& strcmp(group, item->group) == 0;
-
-		if (group && !same_group) {
-			strbuf_append_str(out, ";");
-			group = NULL;
-		}
-		if (i > 0)
-			strbuf_append_str(out, ", ");
-		if (item->group && !same_group) {
-			cleanup_map_phrase(out, item->group);
-			strbuf_append_str(out, ": ");
-			group = item->group;
-		}
-		if (item->display && *item->display) {
-			cleanup_map_phrase(out, item->display);
-			strbuf_append_str(out, " <");
-			addr_quote(out, addrs->argv[i], 0);
-			strbuf_append_str(out, ">");
-		} else if (item->angle) {
-			strbuf_append_str(out, "<");
-			addr_quote(out, addrs->argv[i], 0);
-			strbuf_append_str(out, ">");
-		} else {
-			addr_quote(out, addrs->argv[i], 0);
-		}
-	}
-	if (group)
-		strbuf_append_str(out, ";");
-}
-
 /*
  * cleanup_map_header - canonical form (cleanup_rwr.c), canonical
  * mapping and masquerading of the
@@ -806,7 +577,7 @@ cleanup_map_header(CLEANUP_STATE *state, int hdr_flags, STRBUF *header)
 		text = strbuf_create(100);
 		strbuf_set_mem(text, strbuf_str(header), name_len);
 		strbuf_append_str(text, ": ");
-		cleanup_map_header_list(text, list, addrs);
+		addr_map_format_list(text, list, addrs);
 		strbuf_reset(header);
 		header_fold(header, strbuf_str(text), 78);
 		strbuf_free(&text);

@@ -20,6 +20,7 @@
 
 #include "argv.h"
 #include "strbuf.h"
+#include "addr_map.h"
 #include "map.h"
 #include "cleanup.h"
 
@@ -226,11 +227,11 @@ test_find(void **unused)
 	(void) unused;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct fake f = {t[i].entries, "fail.example", argv_create()};
-		CLEANUP_FIND find = {fake_lookup, fake_is_local, &f,
+		ADDR_MAP_FIND find = {fake_lookup, fake_is_local, &f,
 		t[i].delims};
 
 		strbuf_reset(value);
-		assert_int_equal(cleanup_map_find(&find, t[i].addr, value, ext),
+		assert_int_equal(addr_map_find(&find, t[i].addr, value, ext),
 				 t[i].ret);
 		if (t[i].ret == MAP_FOUND)
 			assert_string_equal(strbuf_str(value), t[i].value);
@@ -274,7 +275,7 @@ test_crunch(void **unused)
 
 	(void) unused;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		cleanup_map_crunch(t[i].addr, t[i].value, t[i].ext, out);
+		addr_map_crunch(t[i].addr, t[i].value, t[i].ext, out);
 		strbuf_reset(got);
 		for (k = 0; k < out->argc; k++)
 			strbuf_append_printf(got, "%s%s", k ? "|" : "",

@@ -23,6 +23,7 @@ int	var_smtp_data_done_timeout;
 int	var_smtp_data_init_timeout;
 int	var_smtp_data_xfer_timeout;
 char   *var_smtp_fallback_relay;
+char   *var_smtp_generic_maps;
 char   *var_smtp_helo_name;
 int	var_smtp_helo_timeout;
 int	var_smtp_line_length_limit;
@@ -46,6 +47,7 @@ int	var_lmtp_data_done_timeout;
 int	var_lmtp_data_init_timeout;
 int	var_lmtp_data_xfer_timeout;
 char   *var_lmtp_fallback_relay;
+char   *var_lmtp_generic_maps;
 char   *var_lmtp_lhlo_name;
 int	var_lmtp_lhlo_timeout;
 int	var_lmtp_line_length_limit;
@@ -95,6 +97,7 @@ const PARAM_DEF params_smtp[] = {
     PARAM_TIME("lmtp_data_xfer_timeout",
 	       "180s", &var_lmtp_data_xfer_timeout, 1, 0),
     PARAM_STR("lmtp_fallback_relay", "", &var_lmtp_fallback_relay, 0, 0),
+    PARAM_STR("lmtp_generic_maps", "", &var_lmtp_generic_maps, 0, 0),
     PARAM_STR("lmtp_lhlo_name", "$myhostname", &var_lmtp_lhlo_name, 1, 0),
     PARAM_TIME("lmtp_lhlo_timeout", "300s", &var_lmtp_lhlo_timeout, 1, 0),
     PARAM_INT("lmtp_line_length_limit",
@@ -127,6 +130,7 @@ const PARAM_DEF params_smtp[] = {
 	       "180s", &var_smtp_data_xfer_timeout, 1, 0),
     PARAM_FN("smtp_fallback_relay", PARAM_T_STR, params_smtp_fallback_relay,
 	     &var_smtp_fallback_relay, 0, 0),
+    PARAM_STR("smtp_generic_maps", "", &var_smtp_generic_maps, 0, 0),
     PARAM_STR("smtp_helo_name", "$myhostname", &var_smtp_helo_name, 1, 0),
     PARAM_TIME("smtp_helo_timeout", "300s", &var_smtp_helo_timeout, 1, 0),
     PARAM_INT("smtp_line_length_limit",

@@ -161,6 +161,26 @@ extern void qmgr_window_success(QMGR_WINDOW *w, const QMGR_WINDOW_CONF *conf,
 extern int qmgr_window_failure(QMGR_WINDOW *w, const QMGR_WINDOW_CONF *conf);
 
 /*
+ * Rate delays (default_destination_rate_delay and
+ * default_transport_rate_delay, per transport). A destination rate
+ * delay makes the window 1 (init and limit), as Postfix does.
+ */
+extern void qmgr_rate_conf(QMGR_WINDOW_CONF *conf, int dest_rate_delay);
+
+/*
+ * May one more delivery start for a destination? window and busy are
+ * the destination's, paused is 1 while its destination rate delay runs;
+ * tr_busy, tr_paused and tr_delay are the transport's deliveries in
+ * progress, transport rate delay pause and transport rate delay. With
+ * a transport rate delay the transport runs one delivery at a time.
+ */
+extern int qmgr_rate_may_start(int window, int busy, int paused,
+			       int tr_busy, int tr_paused, int tr_delay);
+
+/* Seconds to timer milliseconds, at most INT_MAX. */
+extern int qmgr_delay_ms(int seconds);
+
+/*
  * Scan selection: should a file with this mode and mtime be taken from
  * queue (MAIL_QUEUE_INCOMING or _DEFERRED) at now? all: ignore times.
  */

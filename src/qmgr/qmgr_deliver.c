@@ -18,6 +18,12 @@
  * whose failed cohorts reach the limit is dead for
  * $minimal_backoff_time (with the agent's hop reason); the mail queued
  * for either is deferred without a delivery attempt, as Postfix does.
+ *
+ * Rate delays pace a transport with timers, never by sleeping: with
+ * $TRANSPORT_destination_rate_delay a destination runs one delivery at
+ * a time and pauses for the delay after each; with
+ * $TRANSPORT_transport_rate_delay the whole transport does. Other
+ * destinations and transports keep going meanwhile.
  */
 
 #include "sysdeps.h"
@@ -42,6 +48,7 @@
 #include "deliver_request.h"	/* global */
 #include "mail_queue.h"
 #include "mainconf.h"
+#include "param.h"
 #include "params_global.h"
 #include "params_qmgr.h"
 #include "qmgr.h"
@@ -63,6 +70,7 @@ struct QMGR_QUEUE {
 	QMGR_TRANSPORT *transport;
 	QMGR_WINDOW win;		/* window 0: dead */
 	int	busy;			/* requests in progress */
+	int	rate_paused;		/* destination rate delay running */
 	char   *dead_status;		/* while dead */
 	char   *dead_reason;
 	QMGR_ENTRY *todo_head;
@@ -74,6 +82,10 @@ struct QMGR_TRANSPORT {
 	char   *name;
 	QMGR_WINDOW_CONF conf;
 	int	rcpt_limit;		/* 0: none */
+	int	dest_rate_delay;	/* seconds; 0: none */
+	int	rate_delay;		/* transport rate delay, seconds */
+	int	rate_paused;		/* transport rate delay running */
+	int	busy;			/* requests in progress */
 	int	dead;
 	char   *dead_reason;
 	int	blocked;		/* agents' listen queue is full */
@@ -99,6 +111,26 @@ qmgr_param_int(const char *transport, const char *suffix, int dflt)
 	if ((value = mainconf_lookup(strbuf_str(name))) != NULL
 	    && parse_long(value, &val, 0, INT_MAX) < 0) {
 		log_warn("bad numerical configuration: %s = %s; using %d",
+			 strbuf_str(name), value, dflt);
+		val = dflt;
+	}
+	strbuf_free(&name);
+	return (int) val;
+}
+
+/* qmgr_param_time - per-transport time in seconds, else the default */
+
+static int
+qmgr_param_time(const char *transport, const char *suffix, int dflt)
+{
+	STRBUF *name = strbuf_create(100);
+	const char *value;
+	long	val = dflt;
+
+	strbuf_printf(name, "%s_%s", transport, suffix);
+	if ((value = mainconf_lookup(strbuf_str(name))) != NULL
+	    && param_parse_time(value, 's', &val) < 0) {
+		log_warn("bad time configuration: %s = %s; using %ds",
 			 strbuf_str(name), value, dflt);
 		val = dflt;
 	}
@@ -154,6 +186,11 @@ qmgr_transport_find(const char *name)
 				      var_default_destination_recipient_limit);
 	if (tr->rcpt_limit <= 0 || tr->rcpt_limit > DEL_REQ_RCPT_LIMIT)
 		tr->rcpt_limit = DEL_REQ_RCPT_LIMIT;
+	tr->dest_rate_delay = qmgr_param_time(name, "destination_rate_delay",
+					  var_default_destination_rate_delay);
+	tr->rate_delay = qmgr_param_time(name, "transport_rate_delay",
+					 var_default_transport_rate_delay);
+	qmgr_rate_conf(&tr->conf, tr->dest_rate_delay);
 	tr->queues = nametab_create(10);
 	tr->next = qmgr_transport_list;
 	qmgr_transport_list = tr;
@@ -192,7 +229,8 @@ qmgr_queue_idle_free(QMGR_QUEUE *q)
 	QMGR_TRANSPORT *tr = q->transport;
 	QMGR_QUEUE **pp;
 
-	if (q->busy > 0 || q->todo_head != NULL || q->win.window == 0)
+	if (q->busy > 0 || q->todo_head != NULL || q->win.window == 0
+	    || q->rate_paused)
 		return;
 	for (pp = &tr->queue_list; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == q) {
@@ -259,6 +297,49 @@ qmgr_queue_unthrottle(int unused_event, void *context)
 	xfree(q->dead_reason);
 	q->dead_status = q->dead_reason = NULL;
 	qmgr_queue_idle_free(q);
+}
+
+/* qmgr_queue_rate_resume - a destination's rate delay is over */
+
+static void
+qmgr_queue_rate_resume(int unused_event, void *context)
+{
+	QMGR_QUEUE *q = context;
+
+	q->rate_paused = 0;
+	qmgr_queue_idle_free(q);
+}
+
+/* qmgr_transport_rate_resume - a transport's rate delay is over */
+
+static void
+qmgr_transport_rate_resume(int unused_event, void *context)
+{
+	QMGR_TRANSPORT *tr = context;
+
+	tr->rate_paused = 0;
+}
+
+/*
+ * qmgr_rate_pause - a delivery ended: start the rate delays. The
+ * destination cannot be freed while its pause runs (idle_free checks).
+ */
+
+static void
+qmgr_rate_pause(QMGR_QUEUE *q)
+{
+	QMGR_TRANSPORT *tr = q->transport;
+
+	if (tr->dest_rate_delay > 0) {
+		q->rate_paused = 1;
+		event_request_timer(qmgr_queue_rate_resume, q,
+				    qmgr_delay_ms(tr->dest_rate_delay));
+	}
+	if (tr->rate_delay > 0) {
+		tr->rate_paused = 1;
+		event_request_timer(qmgr_transport_rate_resume, tr,
+				    qmgr_delay_ms(tr->rate_delay));
+	}
 }
 
 /* qmgr_queue_throttle - the destination as a whole failed */
@@ -396,7 +477,9 @@ qmgr_deliver_finish(QMGR_ENTRY *entry, int status, const char *hop_status,
 	QMGR_TRANSPORT *tr = q->transport;
 
 	q->busy--;
+	tr->busy--;
 	qmgr_busy--;
+	qmgr_rate_pause(q);
 	if (status < 0) {
 		log_warn("transport %s failure -- see a previous warning/fatal/"
 			 "panic logfile record for the problem description",
@@ -555,6 +638,7 @@ qmgr_deliver_start(QMGR_QUEUE *q)
 		q->todo_tail = NULL;
 	entry->next = NULL;
 	q->busy++;
+	tr->busy++;
 	qmgr_busy++;
 	entry->st = iostream_fdopen(fd, O_RDWR);
 	iostream_set_timeout(entry->st, var_qmgr_ipc_timeout);
@@ -587,7 +671,10 @@ qmgr_deliver_schedule(void)
 	for (tr = qmgr_transport_list; tr != NULL; tr = tr->next) {
 		for (q = tr->queue_list; q != NULL; q = q->next) {
 			while (!tr->dead && !tr->blocked && q->todo_head != NULL
-			       && q->win.window > 0 && q->busy < q->win.window)
+			       && qmgr_rate_may_start(q->win.window, q->busy,
+						      q->rate_paused, tr->busy,
+						      tr->rate_paused,
+						      tr->rate_delay))
 				if (qmgr_deliver_start(q) < 0)
 					break;
 			if (tr->dead || tr->blocked)

@@ -2,7 +2,8 @@
  * qmgr_policy.c - the queue manager's decisions, without I/O
  *
  * Retry backoff, expiry, delay warnings, the concurrency window of a
- * destination and which queue files a scan takes. These follow
+ * destination, whether rate delays let a delivery start, and which
+ * queue files a scan takes. These follow
  * Postfix's qmgr(8): the backoff is the message's age clamped to
  * [minimal_backoff_time, maximal_backoff_time], so the interval doubles
  * with each attempt; the window grows by positive feedback after
@@ -13,6 +14,7 @@
 
 #include "sysdeps.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -159,6 +161,43 @@ qmgr_window_failure(QMGR_WINDOW *w, const QMGR_WINDOW_CONF *conf)
 	if (w->window < 1)
 		w->window = 1;
 	return 0;
+}
+
+/* qmgr_rate_conf - a destination rate delay means one at a time */
+
+void
+qmgr_rate_conf(QMGR_WINDOW_CONF *conf, int dest_rate_delay)
+{
+	if (dest_rate_delay > 0)
+		conf->init = conf->limit = 1;
+}
+
+/*
+ * qmgr_rate_may_start - windows and rate delay pauses. The pauses
+ * begin when a delivery ends, so one delivery at a time (the window of
+ * 1, or the transport's single slot) keeps the deliveries apart by at
+ * least the delay.
+ */
+
+int
+qmgr_rate_may_start(int window, int busy, int paused, int tr_busy,
+		    int tr_paused, int tr_delay)
+{
+	if (window <= 0 || busy >= window || paused)
+		return 0;
+	if (tr_delay > 0 && (tr_busy > 0 || tr_paused))
+		return 0;
+	return 1;
+}
+
+/* qmgr_delay_ms - timer milliseconds */
+
+int
+qmgr_delay_ms(int seconds)
+{
+	if (seconds <= 0)
+		return 0;
+	return seconds > INT_MAX / 1000 ? INT_MAX : seconds * 1000;
 }
 
 /* qmgr_scan_ready - complete file, due for a retry */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -186,6 +187,76 @@ test_window_failure(void **unused)
 	assert_int_equal(w.window, 1);
 }
 
+/* test_rate_conf - a destination rate delay forces a window of 1 */
+
+static void
+test_rate_conf(void **unused)
+{
+	QMGR_WINDOW_CONF c = conf_default;
+	QMGR_WINDOW w;
+	int	i;
+
+	qmgr_rate_conf(&c, 0);
+	assert_int_equal(c.init, 5);
+	assert_int_equal(c.limit, 20);
+	qmgr_rate_conf(&c, 2);
+	assert_int_equal(c.init, 1);
+	assert_int_equal(c.limit, 1);
+
+	/* Successes never grow the window past 1. */
+	qmgr_window_init(&w, &c);
+	assert_int_equal(w.window, 1);
+	for (i = 0; i < 20; i++)
+		qmgr_window_success(&w, &c, 1);
+	assert_int_equal(w.window, 1);
+
+	/* With the default cohort limit one failure kills it. */
+	assert_int_equal(qmgr_window_failure(&w, &c), 1);
+}
+
+/* test_rate_may_start - windows, pauses, the transport's one slot */
+
+static void
+test_rate_may_start(void **unused)
+{
+	static const struct {
+		int	window, busy, paused, tr_busy, tr_paused, tr_delay;
+		int	want;
+	} t[] = {
+		{5, 0, 0, 0, 0, 0, 1},
+		{5, 4, 0, 9, 0, 0, 1},	/* no transport delay: busy is fine */
+		{5, 5, 0, 5, 0, 0, 0},	/* window full */
+		{0, 0, 0, 0, 0, 0, 0},	/* dead */
+		{1, 0, 1, 0, 0, 0, 0},	/* destination pause */
+		{1, 1, 0, 1, 0, 0, 0},
+		{1, 0, 0, 0, 0, 0, 1},
+		{5, 0, 0, 1, 0, 3, 0},	/* another destination is busy */
+		{5, 0, 0, 0, 1, 3, 0},	/* transport pause */
+		{5, 0, 0, 0, 0, 3, 1},
+		{5, 0, 0, 0, 1, 0, 1},	/* stale pause without delay */
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(qmgr_rate_may_start(t[i].window, t[i].busy,
+						     t[i].paused, t[i].tr_busy,
+						     t[i].tr_paused,
+						     t[i].tr_delay), t[i].want);
+}
+
+/* test_delay_ms - seconds to timer milliseconds */
+
+static void
+test_delay_ms(void **unused)
+{
+	assert_int_equal(qmgr_delay_ms(0), 0);
+	assert_int_equal(qmgr_delay_ms(-3), 0);
+	assert_int_equal(qmgr_delay_ms(2), 2000);
+	assert_int_equal(qmgr_delay_ms(INT_MAX / 1000), INT_MAX / 1000 * 1000);
+	assert_int_equal(qmgr_delay_ms(INT_MAX / 1000 + 1), INT_MAX);
+	assert_int_equal(qmgr_delay_ms(INT_MAX), INT_MAX);
+}
+
 /* test_scan_ready - complete files, retry times */
 
 static void
@@ -260,6 +331,9 @@ main(void)
 		cmocka_unit_test(test_feedback_parse),
 		cmocka_unit_test(test_window_growth),
 		cmocka_unit_test(test_window_failure),
+		cmocka_unit_test(test_rate_conf),
+		cmocka_unit_test(test_rate_may_start),
+		cmocka_unit_test(test_delay_ms),
 		cmocka_unit_test(test_scan_ready),
 		cmocka_unit_test(test_queue_key),
 		cmocka_unit_test(test_transport_listed),

@@ -17,13 +17,14 @@
  * is down.
  *
  * After EHLO, STARTTLS per the next hop's TLS policy and AUTH with
- * smtp_sasl_password_maps (smtp_tls.c, smtp_sasl.c).
+ * smtp_sasl_password_maps (smtp_tls.c, smtp_sasl.c). Envelope and
+ * header addresses go out through smtp_generic_maps (smtp_generic.c).
  *
  * Security: runs unprivileged (master.cf "unprivileged" column -);
  * everything from the network is treated as untrusted text with
  * bounded buffers (smtp_proto.c). The TLS context (with an optional
- * client key) and the TLS policy and SASL password tables are opened
- * in pre_jail, as root.
+ * client key) and the TLS policy, SASL password and generic tables are
+ * opened in pre_jail, as root.
  */
 
 #include "sysdeps.h"
@@ -131,6 +132,7 @@ smtp_conf_init(int lmtp)
 			var_lmtp_sasl_tls_verified_security_options;
 		c->sender_dependent_authentication =
 			var_lmtp_sender_dependent_authentication;
+		c->generic_maps = var_lmtp_generic_maps;
 	} else {
 		c->helo_name = var_smtp_helo_name;
 		c->bind_address = var_smtp_bind_address;
@@ -200,6 +202,7 @@ smtp_conf_init(int lmtp)
 			var_smtp_sasl_tls_verified_security_options;
 		c->sender_dependent_authentication =
 			var_smtp_sender_dependent_authentication;
+		c->generic_maps = var_smtp_generic_maps;
 	}
 }
 
@@ -250,8 +253,8 @@ smtp_finish(SMTP_SESSION *session, int ret, int cache)
  */
 
 static int
-smtp_try_hop(DELIVER_REQUEST *req, const char *hop, const char *key,
-	     char *done, int *status, STRBUF *last_dsn, STRBUF *last_why,
+smtp_try_hop(DELIVER_REQUEST *req, const ARGV *env, const char *hop,
+	     const char *key, char *done, int *status, STRBUF *last_dsn, STRBUF *last_why,
 	     STRBUF *last_relay, int *all_perm, int *site, int *stop)
 {
 	SMTP_ADDR *list, *addr;
@@ -349,7 +352,8 @@ smtp_try_hop(DELIVER_REQUEST *req, const char *hop, const char *key,
 		smtp_conn_time(req);
 		session->key = xstrdup(key);
 		*site = 0;
-		ret = smtp_xfer(session, req, done, status, dsn, why, &perm);
+		ret = smtp_xfer(session, req, env, done, status, dsn, why,
+				&perm);
 		if (ret == SMTP_NEXT) {
 			log_info("%s: %s", req->queue_id, strbuf_str(why));
 			strbuf_set(last_dsn, strbuf_str(dsn));
@@ -377,6 +381,41 @@ done:
 	return found;
 }
 
+/*
+ * smtp_envelope - the envelope as sent: argv[0] the sender, argv[1 + i]
+ * recipient i, with smtp_generic_maps applied; NULL when a table
+ * failed (every recipient then deferred, 4.3.0, nothing sent)
+ */
+
+static ARGV *
+smtp_envelope(DELIVER_REQUEST *req, int *status)
+{
+	ARGV   *env = argv_create();
+	STRBUF *addr = strbuf_create(100);
+	DSN	dsn;
+	int	i, bad = 0;
+
+	strbuf_set(addr, req->sender);
+	bad = smtp_generic_addr(addr) < 0;
+	argv_add(env, strbuf_str(addr));
+	for (i = 0; i < req->rcpt_count && !bad; i++) {
+		strbuf_set(addr, req->rcpts[i].address);
+		bad = smtp_generic_addr(addr) < 0;
+		argv_add(env, strbuf_str(addr));
+	}
+	strbuf_free(&addr);
+	if (!bad)
+		return env;
+	argv_free(&env);
+	dsn = (DSN) DSN_SIMPLE("4.3.0", smtp_conf.lmtp ?
+			       "lmtp_generic_maps lookup error" :
+			       "smtp_generic_maps lookup error");
+	for (i = 0; i < req->rcpt_count; i++)
+		if (dstat_report(req, req->rcpts + i, "none", &dsn) < 0)
+			*status = DEL_STAT_DEFER;
+	return NULL;
+}
+
 /* smtp_deliver - deliver one request; DEL_STAT_OK or DEL_STAT_DEFER */
 
 static int
@@ -394,9 +433,22 @@ smtp_deliver(DELIVER_REQUEST *req)
 	char	code[12];
 	STRBUF *key = strbuf_create(100);
 	SMTP_TLS_POLICY policy;
+	ARGV   *env;
 	int	status = DEL_STAT_OK, all_perm = 1, site = 1, stop = 0;
 	int	ret, perm, i;
 	size_t	h;
+
+	/* Generic mapping first: a table that fails sends nothing. */
+	if ((env = smtp_envelope(req, &status)) == NULL) {
+		xfree(done);
+		strbuf_free(&dsn);
+		strbuf_free(&why);
+		strbuf_free(&last_dsn);
+		strbuf_free(&last_why);
+		strbuf_free(&last_relay);
+		strbuf_free(&key);
+		return status;
+	}
 
 	/*
 	 * An idle connection to the same next hop first. Its key holds the
@@ -414,7 +466,8 @@ smtp_deliver(DELIVER_REQUEST *req)
 	if ((session = smtp_cache_find(strbuf_str(key))) != NULL) {
 		(void) debug_peer_check(session->host, session->addr);
 		smtp_conn_time(req);
-		ret = smtp_xfer(session, req, done, &status, dsn, why, &perm);
+		ret = smtp_xfer(session, req, env, done, &status, dsn, why,
+				&perm);
 		if (ret == SMTP_NEXT)
 			smtp_quit(session);	/* stale: start afresh */
 		else
@@ -428,7 +481,7 @@ smtp_deliver(DELIVER_REQUEST *req)
 	for (h = 0; h < hops->argc && smtp_left(req, done) > 0 && !stop; h++) {
 		if (h > 0 && strcasecmp(hops->argv[h], req->nexthop) == 0)
 			continue;
-		if (smtp_try_hop(req, hops->argv[h], strbuf_str(key), done,
+		if (smtp_try_hop(req, env, hops->argv[h], strbuf_str(key), done,
 				 &status, last_dsn, last_why, last_relay,
 				 &all_perm, &site, &stop))
 			break;
@@ -456,6 +509,7 @@ smtp_deliver(DELIVER_REQUEST *req)
 			deliver_request_hop(req, code, strbuf_str(last_why));
 	}
 	xfree(done);
+	argv_free(&env);
 	strbuf_free(&key);
 	strbuf_free(&dsn);
 	strbuf_free(&why);
@@ -476,6 +530,7 @@ smtp_pre_jail(const SERVICE *svc)
 	smtp_addr_init();
 	smtp_tls_init();
 	smtp_sasl_init();
+	smtp_generic_init();
 }
 
 /* smtp_serve - the requests of one qmgr connection */

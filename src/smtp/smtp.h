@@ -20,6 +20,7 @@
 #include "deliver_request.h"
 #include "smtp_addr.h"
 
+struct ARGV;
 struct IOSTREAM;
 struct STRBUF;
 
@@ -89,6 +90,8 @@ typedef struct SMTP_CONF {
 	const char *sasl_tls_security_options;
 	const char *sasl_tls_verified_security_options;
 	int	sender_dependent_authentication;
+	/* Address mapping on output (smtp_generic.c) */
+	const char *generic_maps;
 } SMTP_CONF;
 
 extern SMTP_CONF smtp_conf;
@@ -220,6 +223,8 @@ extern int smtp_helo(SMTP_SESSION *session, struct STRBUF *dsn,
 
 /*
  * One mail transaction for the recipients of req not yet done
+ * (env: the envelope as sent, generic mapping applied: argv[0] the
+ * sender, argv[1 + i] recipient i)
  * (done[i] == 0). Reports each recipient it can decide through
  * dstat_*(), setting done[i] (1) and *status DEL_STAT_DEFER when a
  * report failed. Returns SMTP_OK (session usable for another
@@ -227,9 +232,9 @@ extern int smtp_helo(SMTP_SESSION *session, struct STRBUF *dsn,
  * dsn/why/perm tell why; try the next one), or SMTP_DONE_DROP (all
  * recipients decided; close the connection).
  */
-extern int smtp_xfer(SMTP_SESSION *session, DELIVER_REQUEST *req, char *done,
-		     int *status, struct STRBUF *dsn, struct STRBUF *why,
-		     int *perm);
+extern int smtp_xfer(SMTP_SESSION *session, DELIVER_REQUEST *req,
+		     const struct ARGV *env, char *done, int *status,
+		     struct STRBUF *dsn, struct STRBUF *why, int *perm);
 
 /* RSET to check that a session can be reused: 0 OK, -1 drop it. */
 extern int smtp_rset(SMTP_SESSION *session);
@@ -278,6 +283,27 @@ extern int smtp_chat(SMTP_SESSION *session, int timeout, SMTP_REPLY *reply,
 		     const char *stage, struct STRBUF *dsn,
 		     struct STRBUF *why, const char *fmt, ...)
 	PRINTFLIKE(7, 8);
+
+/* smtp_generic.c */
+
+/* pre_jail: open smtp_generic_maps (lmtp_generic_maps). */
+extern void smtp_generic_init(void);
+
+/* Are there generic tables? */
+extern int smtp_generic_enabled(void);
+
+/*
+ * Maps one internal-form address in place (unchanged when no table
+ * knows it). 0, or -1 when a table could not answer (logged).
+ */
+extern int smtp_generic_addr(struct STRBUF *addr);
+
+/*
+ * Maps the addresses of one sender or recipient header in place (the
+ * whole header, "\n" between its lines, without the final line end;
+ * refolded only when an address changed). 0, or -1 as above.
+ */
+extern int smtp_generic_header(struct STRBUF *header);
 
 /* smtp_cache.c */
 extern SMTP_SESSION *smtp_cache_find(const char *key);

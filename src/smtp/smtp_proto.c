@@ -26,13 +26,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include "iostream.h"		/* util */
+#include "argv.h"		/* util */
+#include "iostream.h"
 #include "log.h"
 #include "mem.h"
 #include "strbuf.h"
 #include "deliver_request.h"	/* global */
 #include "deliver_status.h"
 #include "dsn.h"
+#include "header_parse.h"
 #include "mail_copy.h"
 #include "params_global.h"
 #include "qfile.h"
@@ -378,10 +380,10 @@ smtp_8bit(const char *text)
 /* smtp_mail_cmd - the MAIL FROM command */
 
 static void
-smtp_mail_cmd(SMTP_SESSION *session, DELIVER_REQUEST *req, int utf8,
-	      STRBUF *out)
+smtp_mail_cmd(SMTP_SESSION *session, DELIVER_REQUEST *req,
+	      const char *sender, int utf8, STRBUF *out)
 {
-	strbuf_printf(out, "MAIL FROM:<%s>", req->sender);
+	strbuf_printf(out, "MAIL FROM:<%s>", sender);
 	if (session->features & SMTP_FEATURE_SIZE)
 		strbuf_append_printf(out, " SIZE=%ld", req->data_size);
 	if (session->features & SMTP_FEATURE_8BITMIME) {
@@ -407,12 +409,13 @@ smtp_mail_cmd(SMTP_SESSION *session, DELIVER_REQUEST *req, int utf8,
 /* smtp_rcpt_cmd - the RCPT TO command */
 
 static void
-smtp_rcpt_cmd(SMTP_SESSION *session, const DELIVER_RCPT *rcpt, STRBUF *out)
+smtp_rcpt_cmd(SMTP_SESSION *session, const DELIVER_RCPT *rcpt,
+	      const char *address, STRBUF *out)
 {
 	const char *semi;
 	int	notify = rcpt->dsn_notify;
 
-	strbuf_printf(out, "RCPT TO:<%s>", rcpt->address);
+	strbuf_printf(out, "RCPT TO:<%s>", address);
 	if ((session->features & SMTP_FEATURE_DSN) == 0)
 		return;
 	if (notify & QFILE_NOTIFY_NEVER) {
@@ -459,15 +462,55 @@ smtp_put_line(void *context, const char *cp, size_t left)
 	(void) iostream_write(session->st, "\r\n", 2);
 }
 
+/* smtp_emit - one content line to the MIME converter or straight out */
+
+static void
+smtp_emit(SMTP_SESSION *session, SMTP_MIME *mime, const char *cp, size_t len)
+{
+	if (mime)
+		smtp_mime_line(mime, cp, len);
+	else
+		smtp_put_line(session, cp, len);
+}
+
+/*
+ * smtp_emit_header - one collected header ("\n" between its lines),
+ * through smtp_generic_maps; 0, or -1 when a table failed
+ */
+
+static int
+smtp_emit_header(SMTP_SESSION *session, SMTP_MIME *mime, STRBUF *hdr)
+{
+	const char *cp, *nl, *end;
+
+	if (smtp_generic_header(hdr) < 0)
+		return -1;
+	cp = strbuf_str(hdr);
+	end = cp + strbuf_len(hdr);
+	for (;;) {
+		nl = memchr(cp, '\n', (size_t) (end - cp));
+		smtp_emit(session, mime, cp, (size_t) ((nl ? nl : end) - cp));
+		if (nl == NULL)
+			break;
+		cp = nl + 1;
+	}
+	strbuf_reset(hdr);
+	return 0;
+}
+
 /*
  * smtp_content - send the content, dot-stuffed with CRLF line ends
  *
  * 8-bit content for a server without 8BITMIME is converted to
  * quoted-printable (smtp_mime.c) unless disable_mime_output_conversion
- * is set; then it goes unchanged, as with Postfix.
+ * is set; then it goes unchanged, as with Postfix. With generic
+ * tables, the primary message header is collected one header at a
+ * time (continuation lines included) so that its addresses can be
+ * mapped; it ends at the first line that is neither a header nor a
+ * continuation (normally the empty line).
  *
  * Returns 0, -1 when the queue file could not be read (why set), -2
- * when the connection failed.
+ * when the connection failed, -3 when a generic table failed.
  */
 
 static int
@@ -476,30 +519,54 @@ smtp_content(SMTP_SESSION *session, DELIVER_REQUEST *req, STRBUF *why)
 	QFILE_CONTENT *content;
 	SMTP_MIME *mime = NULL;
 	STRBUF *line = strbuf_create(1000);
-	int	ret;
+	STRBUF *hdr = NULL;
+	const char *cp;
+	size_t	len;
+	int	ret, map_error = 0;
 
 	if ((session->features & SMTP_FEATURE_8BITMIME) == 0
 	    && strcasecmp(req->encoding, "8bitmime") == 0
 	    && !var_disable_mime_output_conversion)
 		mime = smtp_mime_create(smtp_put_line, session);
+	if (smtp_generic_enabled())
+		hdr = strbuf_create(1000);
 	iostream_set_timeout(session->st, smtp_conf.data_xfer_timeout);
 	content = qfile_content_open(req->fp, req->data_offset,
 				     QFILE_REC_LIMIT(var_line_length_limit));
 	while ((ret = qfile_content_line(content, line, why)) > 0) {
-		if (mime)
-			smtp_mime_line(mime, strbuf_str(line), strbuf_len(line));
-		else
-			smtp_put_line(session, strbuf_str(line),
-				      strbuf_len(line));
+		cp = strbuf_str(line);
+		len = strbuf_len(line);
+		if (hdr != NULL && strbuf_len(hdr) > 0
+		    && header_is_continuation(cp, len)) {
+			(void) header_append_line(hdr, cp, len, 0);
+			continue;
+		}
+		if (hdr != NULL && strbuf_len(hdr) > 0
+		    && (map_error = smtp_emit_header(session, mime, hdr)) < 0)
+			break;
+		if (hdr != NULL && header_name_len(cp, len, NULL) > 0) {
+			strbuf_set_mem(hdr, cp, len);
+			continue;
+		}
+		if (hdr != NULL)
+			strbuf_free(&hdr);	/* the header has ended */
+		smtp_emit(session, mime, cp, len);
 		if (iostream_error(session->st) || iostream_timeout(session->st))
 			break;
 	}
+	if (ret == 0 && map_error == 0 && hdr != NULL && strbuf_len(hdr) > 0)
+		map_error = smtp_emit_header(session, mime, hdr);
+	if (hdr != NULL)
+		strbuf_free(&hdr);
 	if (mime) {
-		smtp_mime_end(mime);
+		if (map_error == 0)
+			smtp_mime_end(mime);
 		smtp_mime_free(mime);
 	}
 	qfile_content_close(content);
 	strbuf_free(&line);
+	if (map_error < 0)
+		return -3;
 	if (ret < 0)
 		return -1;
 	if (iostream_flush(session->st) < 0)
@@ -519,13 +586,14 @@ smtp_content(SMTP_SESSION *session, DELIVER_REQUEST *req, STRBUF *why)
 #define SMTP_PIPE_WINDOW	100
 
 static void
-smtp_pipe_next(SMTP_SESSION *session, DELIVER_REQUEST *req, const char *todo,
-	       int *next, int verify, STRBUF *cmd)
+smtp_pipe_next(SMTP_SESSION *session, DELIVER_REQUEST *req, const ARGV *env,
+	       const char *todo, int *next, int verify, STRBUF *cmd)
 {
 	while (*next < req->rcpt_count && !todo[*next])
 		++*next;
 	if (*next < req->rcpt_count) {
-		smtp_rcpt_cmd(session, req->rcpts + *next, cmd);
+		smtp_rcpt_cmd(session, req->rcpts + *next,
+			      env->argv[1 + *next], cmd);
 		smtp_command(session, smtp_conf.rcpt_timeout, "%s",
 			     strbuf_str(cmd));
 		++*next;
@@ -543,8 +611,8 @@ smtp_pipe_next(SMTP_SESSION *session, DELIVER_REQUEST *req, const char *todo,
 /* smtp_xfer - one mail transaction */
 
 int
-smtp_xfer(SMTP_SESSION *session, DELIVER_REQUEST *req, char *done,
-	  int *status, STRBUF *dsn, STRBUF *why, int *perm)
+smtp_xfer(SMTP_SESSION *session, DELIVER_REQUEST *req, const ARGV *env,
+	  char *done, int *status, STRBUF *dsn, STRBUF *why, int *perm)
 {
 	SMTP_REPLY *reply = smtp_reply_create();
 	STRBUF *cmd = strbuf_create(200);
@@ -563,11 +631,11 @@ smtp_xfer(SMTP_SESSION *session, DELIVER_REQUEST *req, char *done,
 	/* What this server cannot take, no server at this hop can. */
 	if (req->smtputf8 && (session->features & SMTP_FEATURE_SMTPUTF8)) {
 		utf8 = 1;
-	} else if (req->smtputf8 && smtp_8bit(req->sender)) {
+	} else if (req->smtputf8 && smtp_8bit(env->argv[0])) {
 		utf8 = -1;
 	} else if (req->smtputf8) {
 		for (i = 0; i < req->rcpt_count; i++)
-			if (todo[i] && smtp_8bit(req->rcpts[i].address))
+			if (todo[i] && smtp_8bit(env->argv[1 + i]))
 				utf8 = -1;
 	}
 	if (utf8 < 0) {
@@ -588,11 +656,12 @@ smtp_xfer(SMTP_SESSION *session, DELIVER_REQUEST *req, char *done,
 	}
 
 	/* MAIL FROM. */
-	smtp_mail_cmd(session, req, utf8, cmd);
+	smtp_mail_cmd(session, req, env->argv[0], utf8, cmd);
 	smtp_command(session, smtp_conf.mail_timeout, "%s", strbuf_str(cmd));
 	if (pipelined)
 		for (i = 0; i < SMTP_PIPE_WINDOW; i++)
-			smtp_pipe_next(session, req, todo, &next, verify, cmd);
+			smtp_pipe_next(session, req, env, todo, &next, verify,
+				       cmd);
 	iostream_set_timeout(session->st, smtp_conf.mail_timeout);
 	if ((got = smtp_get_reply(session, reply)) != SMTP_GOT_REPLY) {
 		smtp_lost(session, got, "sending MAIL FROM", dsn, why);
@@ -617,7 +686,8 @@ smtp_xfer(SMTP_SESSION *session, DELIVER_REQUEST *req, char *done,
 		if (!todo[i])
 			continue;
 		if (!pipelined) {
-			smtp_rcpt_cmd(session, req->rcpts + i, cmd);
+			smtp_rcpt_cmd(session, req->rcpts + i, env->argv[1 + i],
+				      cmd);
 			smtp_command(session, smtp_conf.rcpt_timeout, "%s",
 				     strbuf_str(cmd));
 		}
@@ -628,7 +698,8 @@ smtp_xfer(SMTP_SESSION *session, DELIVER_REQUEST *req, char *done,
 			goto done;
 		}
 		if (pipelined)
-			smtp_pipe_next(session, req, todo, &next, verify, cmd);
+			smtp_pipe_next(session, req, env, todo, &next, verify,
+				       cmd);
 		if (!mail_ok)
 			continue;
 		if (reply->code / 100 == 2) {
@@ -681,6 +752,15 @@ smtp_xfer(SMTP_SESSION *session, DELIVER_REQUEST *req, char *done,
 		log_warn("%s: %s", req->queue_id, strbuf_str(why));
 		smtp_report_set(session, req, accepted, done, status, "4.3.0",
 				"error reading message file", NULL);
+		ret = SMTP_DONE_DROP;
+		goto done;
+	}
+	if (cret == -3) {
+		/* Half a message went out: drop it, no end of data. */
+		session->broken = 1;
+		smtp_report_set(session, req, accepted, done, status, "4.3.0",
+				smtp_conf.lmtp ? "lmtp_generic_maps lookup error" :
+				"smtp_generic_maps lookup error", NULL);
 		ret = SMTP_DONE_DROP;
 		goto done;
 	}

@@ -11,7 +11,9 @@
  * what is allowed; the engine only decides what is well-formed.
  *
  * HELO/EHLO do not need to come first unless smtpd_helo_required;
- * STARTTLS and smtps are smtpd_tls.c, AUTH is smtpd_sasl.c.
+ * STARTTLS and smtps are smtpd_tls.c, AUTH is smtpd_sasl.c. Every
+ * command and reply line also goes to the session transcript of
+ * smtpd_notify.c, which may mail it to the postmaster at the end.
  *
  * Security: runs as $mail_owner (master.cf may chroot it). Everything
  * the client sends is untrusted: every buffer has a limit
@@ -251,6 +253,36 @@ smtpd_deadline(SMTPD_STATE *state, int min_rate)
 			      INT_MAX : var_smtpd_timeout * 1000, min_rate);
 }
 
+/*
+ * Set while smtpd_reply_text() sends a reply that the restriction
+ * engine made, for the error class of the transcript.
+ */
+static int smtpd_reply_from_check;
+static STRBUF *smtpd_reply_buf;		/* one reply line */
+
+/* smtpd_reply_line - write, log and record one line of a reply */
+
+static void
+smtpd_reply_line(SMTPD_STATE *state, const char *code, int sep,
+		 const char *text, size_t len)
+{
+	STRBUF *buf;
+
+	if (smtpd_reply_buf == NULL)
+		smtpd_reply_buf = strbuf_create(100);
+	buf = smtpd_reply_buf;
+	strbuf_reset(buf);
+	if (code != NULL)
+		strbuf_append_printf(buf, "%.3s%c", code, sep);
+	strbuf_append(buf, text, len);
+	if (log_verbose)
+		log_info("> %s: %s", state->namaddr, strbuf_str(buf));
+	smtpd_notify_out(strbuf_str(buf), strbuf_len(buf),
+			 smtpd_reply_from_check);
+	(void) iostream_write(state->client, strbuf_str(buf), strbuf_len(buf));
+	(void) iostream_write(state->client, "\r\n", 2);
+}
+
 /* smtpd_reply - send one reply line (slowed down after many errors) */
 
 void
@@ -282,35 +314,19 @@ smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
 		len = (size_t) (nl - text);
 		if (len > 0 && text[len - 1] == '\r')
 			len--;
-		if (len >= 4 && text[3] == ' ') {
-			iostream_printf(state->client, "%.3s-%.*s\r\n", text,
-					(int) (len - 4), text + 4);
-			if (log_verbose)
-				log_info("> %s: %.3s-%.*s", state->namaddr, text,
-					 (int) (len - 4), text + 4);
-		} else {
-			iostream_printf(state->client, "%.3s-%.*s\r\n",
-					strbuf_str(smtpd_sess.reply), (int) len,
-					text);
-			if (log_verbose)
-				log_info("> %s: %.3s-%.*s", state->namaddr,
-					 strbuf_str(smtpd_sess.reply), (int) len,
-					 text);
-		}
+		if (len >= 4 && text[3] == ' ')
+			smtpd_reply_line(state, text, '-', text + 4, len - 4);
+		else
+			smtpd_reply_line(state, strbuf_str(smtpd_sess.reply), '-',
+					 text, len);
 		text = nl + 1;
 	}
 	if (text != strbuf_str(smtpd_sess.reply)
-	    && !(strlen(text) >= 4 && text[3] == ' ')) {
-		iostream_printf(state->client, "%.3s ",
-				strbuf_str(smtpd_sess.reply));
-		if (log_verbose)
-			log_info("> %s: %.3s %s", state->namaddr,
-				 strbuf_str(smtpd_sess.reply), text);
-	} else if (log_verbose) {
-		log_info("> %s: %s", state->namaddr, text);
-	}
-	(void) iostream_write(state->client, text, strlen(text));
-	(void) iostream_write(state->client, "\r\n", 2);
+	    && !(strlen(text) >= 4 && text[3] == ' '))
+		smtpd_reply_line(state, strbuf_str(smtpd_sess.reply), ' ',
+				 text, strlen(text));
+	else
+		smtpd_reply_line(state, NULL, 0, text, strlen(text));
 }
 
 /* smtpd_reply_text - send a reply that a check module formatted */
@@ -318,7 +334,9 @@ smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
 void
 smtpd_reply_text(SMTPD_STATE *state, const char *text)
 {
+	smtpd_reply_from_check = 1;
 	smtpd_reply(state, "%s", text);
+	smtpd_reply_from_check = 0;
 }
 
 /* smtpd_is_header - does the command look like a message header label? */
@@ -1139,12 +1157,15 @@ smtpd_commands(SMTPD_STATE *state)
 				(void) smtpd_lost(state);
 				break;
 			}
+			smtpd_notify_in("(a line too long)", 17);
 			state->error_count++;
 			smtpd_reply(state, "500 5.5.0 Error: line too long");
 			continue;
 		}
 		len = strbuf_len(smtpd_sess.line);
 		line = strbuf_str(smtpd_sess.line);
+		smtpd_notify_in(line, len > 0 && line[len - 1] == '\r' ?
+				len - 1 : len);
 		if (len > 0 && line[len - 1] == '\r') {
 			line[--len] = 0;
 		} else if (smtpd_sess.bare_lf_mode == BARE_LF_REJECT) {
@@ -1336,6 +1357,7 @@ smtpd_serve(IOSTREAM *client, const SERVICE *svc)
 	state.protocol = "SMTP";
 	state.buffer = strbuf_create(100);
 	iostream_set_timeout(client, var_smtpd_timeout);
+	smtpd_notify_start();
 
 	smtpd_peer_init(&state);
 	(void) debug_peer_check(state.name, state.addr);
@@ -1365,6 +1387,7 @@ smtpd_serve(IOSTREAM *client, const SERVICE *svc)
 	}
 	(void) iostream_flush(client);
 	smtpd_log_counts(&state);
+	smtpd_notify_end(&state);
 	if (anvil_done)
 		smtpd_anvil_disconnect(&state);
 	smtpd_mail_reset(&state);	/* before the checks forget the session */

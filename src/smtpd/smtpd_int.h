@@ -127,4 +127,27 @@ extern int smtpd_stand_alone;
 extern void smtpd_drop_init(const struct SERVICE *svc);
 extern struct CLEANUP_CLNT *smtpd_drop_open(struct STRBUF *why);
 
+/*
+ * smtpd_notify.c: the session transcript and the postmaster notice
+ * ($notify_classes, $error_notice_recipient). The engine records every
+ * command line and reply line; a 4xx/5xx reply adds its error class
+ * (from_check: the reply came from the restriction engine, so a
+ * rejection that is no protocol, resource or software error is a
+ * policy error).
+ */
+#define SMTPD_ERR_PROTOCOL	(1 << 0)	/* bad syntax, sequence, command */
+#define SMTPD_ERR_POLICY	(1 << 1)	/* a restriction said no */
+#define SMTPD_ERR_RESOURCE	(1 << 2)	/* cleanup, queue file, space */
+#define SMTPD_ERR_SOFTWARE	(1 << 3)	/* configuration, table failure */
+struct ARGV;
+extern int smtpd_notify_mask(const char *classes);	/* SMTPD_ERR_* bits */
+extern int smtpd_notify_classify(const char *reply, int from_check);
+extern void smtpd_notify_start(void);	/* a new session */
+extern void smtpd_notify_in(const char *line, size_t len);
+extern void smtpd_notify_out(const char *line, size_t len, int from_check);
+extern void smtpd_notify_error(int mask);	/* a class no reply shows */
+extern int smtpd_notify_errors(void);	/* SMTPD_ERR_* of this session */
+extern const struct ARGV *smtpd_notify_transcript(void);	/* borrowed */
+extern void smtpd_notify_end(SMTPD_STATE *state);	/* send if due */
+
 #endif
